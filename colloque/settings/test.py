@@ -1,0 +1,28 @@
+"""Test runs: fast hashing, in-memory e-mail, temporary media, tasks run on the spot."""
+
+import tempfile
+
+from .base import *  # noqa: F403
+from .base import DATABASES, STORAGES, env
+
+DEBUG = False
+SECRET_KEY = "test-only-secret-key"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+MEDIA_ROOT = tempfile.mkdtemp(prefix="colloque-media-")
+STORAGES = {
+    **STORAGES,
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": tempfile.mkdtemp(prefix="colloque-private-"), "base_url": None},
+    },
+}
+REGISTRATION_RATE_LIMIT = "off"
+DATABASES["default"]["CONN_MAX_AGE"] = 0
+DATABASES["default"].setdefault("TEST", {})
+if env("TEST_DATABASE_NAME", default=""):
+    DATABASES["default"]["TEST"]["NAME"] = env("TEST_DATABASE_NAME")
+STATIC_ROOT = None  # static files come from the finders; nothing is collected in tests
+WHITENOISE_USE_FINDERS = True

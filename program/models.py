@@ -1,0 +1,297 @@
+import datetime as dt
+import zoneinfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from .querysets import EventQuerySet, SessionQuerySet
+
+
+def _local(date: dt.date, time: dt.time) -> dt.datetime:
+    return dt.datetime.combine(date, time, tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE))
+
+
+class Event(models.Model):
+    """One edition of the colloquium: a day, a venue, its registration and press windows."""
+
+    title = models.CharField(_("titre"), max_length=200)
+    slug = models.SlugField(_("identifiant d'URL"), max_length=100, unique=True)
+    summary = models.CharField(
+        _("accroche"), max_length=300, blank=True,
+        help_text=_("Une phrase, reprise en tête de page et dans les moteurs de recherche."),
+    )
+    description = models.TextField(
+        _("présentation"), blank=True, help_text=_("Texte en Markdown.")
+    )
+    organisers = models.CharField(_("organisateurs"), max_length=300, blank=True)
+    date = models.DateField(_("date"))
+    start_time = models.TimeField(_("heure de début"))
+    end_time = models.TimeField(_("heure de fin"))
+    venue = models.CharField(_("lieu"), max_length=200)
+    address = models.CharField(_("adresse"), max_length=300)
+    plenary_capacity = models.PositiveIntegerField(
+        _("jauge de la salle plénière"),
+        help_text=_("Nombre de places pour la journée (conférences du matin)."),
+    )
+    registration_opens_at = models.DateTimeField(_("ouverture des inscriptions"))
+    registration_closes_at = models.DateTimeField(_("clôture des inscriptions"))
+    registrations_closed = models.BooleanField(
+        _("inscriptions fermées manuellement"), default=False,
+        help_text=_("Cocher pour fermer les inscriptions avant la date de clôture."),
+    )
+    press_accreditation_deadline = models.DateTimeField(_("date limite d'accréditation presse"))
+    is_published = models.BooleanField(_("publié"), default=False)
+    is_demo = models.BooleanField(
+        _("contenu de démonstration"), default=False,
+        help_text=_("Affiche un bandeau « contenu de démonstration » sur le site public."),
+    )
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("événement")
+        verbose_name_plural = _("événements")
+        ordering = ["-date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_time__gt=F("start_time")), name="event_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(registration_closes_at__gt=F("registration_opens_at")),
+                name="event_registration_closes_after_opening",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.date:%d/%m/%Y})"
+
+    def get_absolute_url(self):
+        return reverse("program:home")
+
+    @property
+    def starts_at(self) -> dt.datetime:
+        return _local(self.date, self.start_time)
+
+    @property
+    def ends_at(self) -> dt.datetime:
+        return _local(self.date, self.end_time)
+
+    def registration_window(self, now: dt.datetime | None = None) -> str:
+        """"open", "not_yet_open" or "closed" (by date or by staff)."""
+        now = now or timezone.now()
+        if self.registrations_closed or now >= self.registration_closes_at:
+            return "closed"
+        if now < self.registration_opens_at:
+            return "not_yet_open"
+        return "open"
+
+    def accreditation_is_open(self, now: dt.datetime | None = None) -> bool:
+        return (now or timezone.now()) < self.press_accreditation_deadline
+
+    def clean(self):
+        errors = {}
+        if self.start_time and self.end_time and self.end_time <= self.start_time:
+            errors["end_time"] = _("L'heure de fin doit être postérieure à l'heure de début.")
+        if (
+            self.registration_opens_at
+            and self.registration_closes_at
+            and self.registration_closes_at <= self.registration_opens_at
+        ):
+            errors["registration_closes_at"] = _(
+                "La clôture des inscriptions doit être postérieure à leur ouverture."
+            )
+        if self.date and self.registration_closes_at and self.start_time:
+            if self.registration_closes_at > self.starts_at:
+                errors["registration_closes_at"] = _(
+                    "Les inscriptions doivent fermer au plus tard au début de l'événement."
+                )
+        if errors:
+            raise ValidationError(errors)
+
+
+class Speaker(models.Model):
+    name = models.CharField(_("nom"), max_length=150)
+    slug = models.SlugField(_("identifiant d'URL"), max_length=160, unique=True, blank=True)
+    role = models.CharField(_("fonction"), max_length=250, blank=True)
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    bio = models.TextField(_("biographie"), blank=True)
+    photo = models.ImageField(_("photo"), upload_to="speakers/", blank=True)
+    is_demo = models.BooleanField(_("contenu de démonstration"), default=False)
+
+    class Meta:
+        verbose_name = _("intervenant·e")
+        verbose_name_plural = _("intervenant·es")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.name)[:160]
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("program:speakers") + f"#{self.slug}"
+
+    @property
+    def affiliation(self) -> str:
+        return ", ".join(part for part in (self.role, self.organisation) if part)
+
+
+class Session(models.Model):
+    """A morning plenary conference or an afternoon workshop."""
+
+    class Kind(models.TextChoices):
+        PLENARY = "plenary", _("Conférence plénière")
+        WORKSHOP = "workshop", _("Atelier")
+
+    event = models.ForeignKey(
+        Event, verbose_name=_("événement"), on_delete=models.CASCADE, related_name="sessions"
+    )
+    kind = models.CharField(_("type"), max_length=10, choices=Kind.choices)
+    title = models.CharField(_("titre"), max_length=250)
+    slug = models.SlugField(_("identifiant d'URL"), max_length=120)
+    description = models.TextField(_("description"), blank=True, help_text=_("Texte en Markdown."))
+    start = models.DateTimeField(_("début"))
+    end = models.DateTimeField(_("fin"))
+    room = models.CharField(_("salle"), max_length=120, blank=True)
+    order = models.PositiveSmallIntegerField(
+        _("ordre"), default=0, help_text=_("Départage les séances qui commencent à la même heure.")
+    )
+    capacity = models.PositiveIntegerField(
+        _("nombre de places"), null=True, blank=True,
+        help_text=_("Obligatoire pour un atelier ; vide pour une conférence plénière."),
+    )
+    speakers = models.ManyToManyField(
+        Speaker, through="SessionSpeaker", related_name="sessions", verbose_name=_("intervenant·es")
+    )
+
+    objects = SessionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("séance")
+        verbose_name_plural = _("séances")
+        ordering = ["start", "order", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="session_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(kind="plenary", capacity__isnull=True)
+                | Q(kind="workshop", capacity__isnull=False),
+                name="session_capacity_only_for_workshops",
+            ),
+            models.UniqueConstraint(
+                fields=["event", "room", "start"],
+                condition=~Q(room=""),
+                name="session_one_per_room_and_time",
+                violation_error_message=_("Une autre séance commence à la même heure dans cette salle."),
+            ),
+            models.UniqueConstraint(fields=["event", "slug"], name="session_slug_unique_per_event"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("program:session-detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_workshop(self) -> bool:
+        return self.kind == self.Kind.WORKSHOP
+
+    def clean(self):
+        errors = {}
+        if self.start and self.end and self.end <= self.start:
+            errors["end"] = _("La fin doit être postérieure au début.")
+        if self.kind == self.Kind.WORKSHOP and self.capacity is None:
+            errors["capacity"] = _("Un atelier doit avoir un nombre de places.")
+        if self.kind == self.Kind.PLENARY and self.capacity is not None:
+            errors["capacity"] = _(
+                "Une conférence plénière se tient dans la salle plénière : laissez ce champ vide."
+            )
+        event = self.event if self.event_id else None
+        if event and self.start and self.end:
+            if self.start < event.starts_at or self.end > event.ends_at:
+                errors["start"] = _(
+                    "La séance doit se tenir pendant l'événement, le %(date)s entre %(start)s et %(end)s."
+                ) % {
+                    "date": event.date.strftime("%d/%m/%Y"),
+                    "start": event.start_time.strftime("%H:%M"),
+                    "end": event.end_time.strftime("%H:%M"),
+                }
+            elif self.room:
+                overlapping = (
+                    Session.objects.filter(event=event, room=self.room)
+                    .filter(start__lt=self.end, end__gt=self.start)
+                    .exclude(pk=self.pk)
+                    .first()
+                )
+                if overlapping:
+                    errors["room"] = _(
+                        "La salle « %(room)s » est déjà occupée par « %(other)s » sur ce créneau."
+                    ) % {"room": self.room, "other": overlapping.title}
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.title)[:120]
+        super().save(*args, **kwargs)
+
+
+class SessionSpeaker(models.Model):
+    class Role(models.TextChoices):
+        SPEAKER = "speaker", _("Intervenant·e")
+        MODERATOR = "moderator", _("Modérateur·rice")
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="session_speakers")
+    speaker = models.ForeignKey(
+        Speaker, verbose_name=_("intervenant·e"), on_delete=models.CASCADE,
+        related_name="session_roles",
+    )
+    role = models.CharField(_("rôle"), max_length=10, choices=Role.choices, default=Role.SPEAKER)
+    order = models.PositiveSmallIntegerField(_("ordre"), default=0)
+
+    class Meta:
+        verbose_name = _("intervention")
+        verbose_name_plural = _("interventions")
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "speaker"], name="session_speaker_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.speaker} — {self.session}"
+
+
+class Page(models.Model):
+    """A page of text staff edit in the admin: practical information, legal notices."""
+
+    class Slug(models.TextChoices):
+        PRACTICAL = "infos-pratiques", _("Informations pratiques")
+        LEGAL = "mentions-legales", _("Mentions légales")
+        PRIVACY = "donnees-personnelles", _("Données personnelles")
+        ACCESSIBILITY = "accessibilite", _("Déclaration d'accessibilité")
+
+    slug = models.SlugField(_("page"), max_length=40, choices=Slug.choices, unique=True)
+    title = models.CharField(_("titre"), max_length=200)
+    body = models.TextField(_("contenu"), help_text=_("Texte en Markdown."))
+    is_demo = models.BooleanField(_("contenu de démonstration"), default=False)
+    updated_at = models.DateTimeField(_("mise à jour"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("page")
+        verbose_name_plural = _("pages")
+        ordering = ["slug"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("program:page", kwargs={"slug": self.slug})
