@@ -1,0 +1,127 @@
+"""Production start-up rules an operator relies on."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from django.db import OperationalError
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _manage(*args, **env):
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    environment.update(DJANGO_SETTINGS_MODULE="colloque.settings.production", **env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=environment,
+        capture_output=True, text=True, timeout=120,
+    )
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = _manage("check")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is not set" in result.stderr
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    result = _manage(
+        "check", "--deploy", "--fail-level", "WARNING",
+        DJANGO_SECRET_KEY="k" * 30 + "-production-secret-0123456789-abcdef",
+        DJANGO_ALLOWED_HOSTS="colloque.example.org",
+        EMAIL_URL="smtp://mail.example.org:25",
+        DATABASE_URL="sqlite:////tmp/colloque-check.sqlite3",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_check_deploy_flags_the_console_mailer_in_production():
+    result = _manage(
+        "check", "--deploy",
+        DJANGO_SECRET_KEY="k" * 30 + "-production-secret-0123456789-abcdef",
+        DJANGO_ALLOWED_HOSTS="colloque.example.org",
+        DATABASE_URL="sqlite:////tmp/colloque-check.sqlite3",
+    )
+    assert result.returncode != 0
+    assert "mail.E001" in result.stdout + result.stderr
+
+
+@pytest.mark.django_db
+def test_healthz_answers_503_when_the_database_does_not(client, monkeypatch):
+    def broken_cursor(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr("colloque.views.connection.cursor", broken_cursor)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["database"] == "unreachable"
+
+
+def test_procfile_names_web_release_and_worker():
+    lines = dict(
+        line.split(":", 1) for line in (ROOT / "Procfile").read_text().splitlines() if line
+    )
+    assert lines["web"].strip().startswith("gunicorn -c colloque/gunicorn.conf.py")
+    assert "$PORT" in lines["web"]
+    assert "migrate" in lines["release"]
+    assert "db_worker" in lines["worker"]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_gunicorn_serves_healthz_and_compressed_hashed_static_files(tmp_path):
+    """The `web` process as production runs it: gunicorn, WhiteNoise, collected static files."""
+    env = {
+        "DJANGO_SECRET_KEY": "k" * 30 + "-production-secret-0123456789-abcdef",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "EMAIL_URL": "smtp://127.0.0.1:25",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "STATIC_ROOT": str(tmp_path / "static"),
+    }
+    for command in (["migrate", "--noinput"], ["collectstatic", "--noinput"]):
+        result = _manage(*command, **env)
+        assert result.returncode == 0, result.stderr
+    port = _free_port()
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    environment.update(env, DJANGO_SETTINGS_MODULE="colloque.settings.production",
+                       WEB_CONCURRENCY="1", PORT=str(port))
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "-c", "colloque/gunicorn.conf.py",
+         "--bind", f"127.0.0.1:{port}", "colloque.wsgi"],
+        cwd=ROOT, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                health = urllib.request.urlopen(base + "/healthz", timeout=2)
+                break
+            except OSError:
+                server.poll()
+                assert server.returncode is None, server.stderr.read().decode()
+                time.sleep(0.1)  # waiting for a process to boot, not for application time
+        assert health.status == 200
+        manifest = json.loads((tmp_path / "static" / "staticfiles.json").read_text())
+        hashed = manifest["paths"]["css/site.css"]
+        request = urllib.request.Request(
+            f"{base}/static/{hashed}", headers={"Accept-Encoding": "gzip"}
+        )
+        static = urllib.request.urlopen(request, timeout=5)
+        assert static.status == 200
+        assert static.headers["Content-Encoding"] == "gzip"
+        assert "immutable" in static.headers["Cache-Control"]
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
