@@ -36,7 +36,7 @@ run: install locale/en/LC_MESSAGES/django.mo
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
 	$(PY) manage.py ensure_admin
-	$(VENV)/bin/honcho -f Procfile.dev start
+	$(VENV)/bin/honcho -f Procfile.dev start -p $(PORT)
 
 serve: install
 	$(PY) manage.py runserver $(HOST):$(PORT)
