@@ -1,0 +1,286 @@
+"""Press accreditation: a journalist asks, staff decide, the journalist gets a badge.
+
+The allowed status changes are written once, in `TRANSITIONS`; `press.services` applies them
+and records each one as an `AccreditationTransition` (who, when, why).
+"""
+
+import datetime as dt
+import secrets
+
+from django.conf import settings
+from django.core.files.storage import storages
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from program.models import Event
+
+
+def private_storage():
+    """Journalists' documents live outside MEDIA_URL (callable keeps migrations stable)."""
+    return storages["private"]
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+DEFAULT_PERSONALITY = (
+    "Patrick Bloche, adjoint à la Maire de Paris chargé de l'éducation, de la petite enfance, "
+    "des familles, de l'organisation et du fonctionnement du Conseil de Paris"
+)
+DEFAULT_CONTACT_NAME = "Camille Pavlovic"
+DEFAULT_CONTACT_PHONE = "01 42 76 49 61"
+DEFAULT_CONTACT_EMAIL = "presse@paris.fr"
+DEFAULT_ENTRANCE = "Entrée presse, 5 rue de Lobau, 75004 Paris"
+
+
+class PressInfoQuerySet(models.QuerySet):
+    def for_event(self, event: Event | None) -> "PressInfo":
+        """The press settings of `event`, or the invitation's defaults when staff set none."""
+        info = self.filter(event=event).first() if event else None
+        return info or self.model(event=event)
+
+
+class PressInfo(models.Model):
+    """What the press area and the badge e-mail say, editable by staff for each edition."""
+
+    event = models.OneToOneField(
+        Event, verbose_name=_("événement"), on_delete=models.CASCADE, related_name="press_info"
+    )
+    personality = models.TextField(
+        _("personnalité présente"), blank=True, default=DEFAULT_PERSONALITY,
+        help_text=_("Telle que l'invitation presse la présente."),
+    )
+    contact_name = models.CharField(
+        _("contact presse : nom"), max_length=150, default=DEFAULT_CONTACT_NAME
+    )
+    contact_phone = models.CharField(
+        _("contact presse : téléphone"), max_length=40, default=DEFAULT_CONTACT_PHONE
+    )
+    contact_email = models.EmailField(
+        _("contact presse : e-mail"), default=DEFAULT_CONTACT_EMAIL
+    )
+    arrival_time = models.TimeField(
+        _("heure d'arrivée de la presse"), default=dt.time(8, 30),
+        help_text=_("Indiquée sur le badge et dans l'e-mail d'accréditation."),
+    )
+    entrance = models.CharField(_("entrée presse"), max_length=250, default=DEFAULT_ENTRANCE)
+    instructions = models.TextField(
+        _("consignes pratiques"), blank=True,
+        help_text=_("Texte libre ajouté à l'e-mail d'accréditation (stationnement, régie…)."),
+    )
+
+    objects = PressInfoQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("informations presse")
+        verbose_name_plural = _("informations presse")
+
+    def __str__(self):
+        return str(_("Informations presse — %(event)s") % {"event": self.event})
+
+
+class PressKitDocument(models.Model):
+    """A press-kit file (press release, photos) staff publish for download."""
+
+    event = models.ForeignKey(
+        Event, verbose_name=_("événement"), on_delete=models.CASCADE,
+        related_name="press_kit_documents",
+    )
+    title = models.CharField(_("titre"), max_length=200)
+    file = models.FileField(_("fichier"), upload_to="press-kit/")
+    order = models.PositiveSmallIntegerField(_("ordre"), default=0)
+    is_published = models.BooleanField(_("publié"), default=True)
+
+    class Meta:
+        verbose_name = _("document du dossier de presse")
+        verbose_name_plural = _("dossier de presse")
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("press:kit-document", kwargs={"pk": self.pk})
+
+    @property
+    def extension(self) -> str:
+        return self.file.name.rsplit(".", 1)[-1].upper() if "." in self.file.name else ""
+
+
+class Status(models.TextChoices):
+    SUBMITTED = "submitted", _("Demande reçue, en cours d'examen")
+    INFO_REQUESTED = "info_requested", _("Informations complémentaires demandées")
+    APPROVED = "approved", _("Accréditation accordée")
+    REJECTED = "rejected", _("Accréditation refusée")
+
+
+# The one place that says which status may follow which.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    "": frozenset({Status.SUBMITTED}),
+    Status.SUBMITTED: frozenset({Status.APPROVED, Status.REJECTED, Status.INFO_REQUESTED}),
+    Status.INFO_REQUESTED: frozenset({Status.SUBMITTED, Status.REJECTED}),
+    Status.APPROVED: frozenset(),
+    Status.REJECTED: frozenset(),
+}
+FINAL_STATUSES = frozenset({Status.APPROVED, Status.REJECTED})
+
+
+class AccreditationQuerySet(models.QuerySet):
+    def approved(self):
+        return self.filter(status=Status.APPROVED)
+
+    def pending(self):
+        return self.filter(status__in=[Status.SUBMITTED, Status.INFO_REQUESTED])
+
+    def active(self):
+        return self.exclude(status=Status.REJECTED)
+
+    def for_security_desk(self, event: Event):
+        return self.filter(event=event).approved().order_by("last_name", "first_name", "pk")
+
+
+class AccreditationRequest(models.Model):
+    """One journalist's request for one edition. No identity document is asked."""
+
+    Status = Status
+
+    class MediaType(models.TextChoices):
+        PRINT = "print", _("Presse écrite")
+        RADIO = "radio", _("Radio")
+        TV = "tv", _("Télévision")
+        WEB = "web", _("Web")
+        AGENCY = "agency", _("Agence")
+        PHOTO = "photo", _("Photo")
+
+    class Role(models.TextChoices):
+        JOURNALIST = "journalist", _("Journaliste")
+        PHOTOGRAPHER = "photographer", _("Photographe")
+        JRI = "jri", _("JRI (journaliste reporter d'images)")
+        TECHNICIAN = "technician", _("Technicien·ne")
+
+    event = models.ForeignKey(
+        Event, verbose_name=_("événement"), on_delete=models.PROTECT,
+        related_name="accreditation_requests",
+    )
+    status = models.CharField(
+        _("statut"), max_length=20, choices=Status.choices, default=Status.SUBMITTED
+    )
+    first_name = models.CharField(_("prénom"), max_length=100)
+    last_name = models.CharField(_("nom"), max_length=100)
+    email = models.EmailField(_("adresse e-mail"))
+    phone = models.CharField(_("téléphone mobile"), max_length=30)
+    outlet = models.CharField(_("média"), max_length=150)
+    media_type = models.CharField(_("type de média"), max_length=10, choices=MediaType.choices)
+    role = models.CharField(_("fonction"), max_length=15, choices=Role.choices)
+    press_card_number = models.CharField(
+        _("numéro de carte de presse (CCIJP)"), max_length=20, blank=True
+    )
+    assignment_letter = models.FileField(
+        _("lettre de mission"), storage=private_storage, upload_to="accreditations/", blank=True,
+    )
+    has_camera = models.BooleanField(_("caméra ou appareil photo"), default=False)
+    has_tripod = models.BooleanField(_("trépied"), default=False)
+    has_lights = models.BooleanField(_("éclairage"), default=False)
+    crew_size = models.PositiveSmallIntegerField(_("taille de l'équipe"), default=1)
+    interview_wishes = models.TextField(_("souhaits d'interview"), blank=True)
+    consent = models.BooleanField(_("consentement au traitement des données"), default=False)
+    language = models.CharField(_("langue"), max_length=10, default="fr")
+    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    checkin_token = models.CharField(
+        max_length=64, unique=True, default=new_token, editable=False
+    )
+    keep_documents = models.BooleanField(
+        _("conserver les documents après décision"), default=False,
+        help_text=_("Par défaut, les documents transmis sont supprimés dès la décision prise."),
+    )
+    documents_deleted_at = models.DateTimeField(
+        _("documents supprimés le"), null=True, blank=True, editable=False
+    )
+    created_at = models.DateTimeField(_("demandé le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("mis à jour le"), auto_now=True)
+
+    objects = AccreditationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("demande d'accréditation")
+        verbose_name_plural = _("demandes d'accréditation")
+        ordering = ["-created_at", "-pk"]
+        permissions = [
+            ("view_accreditation_document", _("Peut ouvrir les documents des journalistes")),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(consent=True), name="accreditation_consent_given"),
+            models.CheckConstraint(
+                condition=Q(crew_size__gte=1, crew_size__lte=10),
+                name="accreditation_crew_size_1_to_10",
+            ),
+            models.CheckConstraint(
+                condition=~Q(press_card_number="") | ~Q(assignment_letter="")
+                | Q(status__in=list(FINAL_STATUSES)),
+                name="accreditation_card_or_letter",
+            ),
+            models.UniqueConstraint(
+                fields=["event", "email"], condition=~Q(status=Status.REJECTED),
+                name="accreditation_one_active_per_email",
+                violation_error_message=_(
+                    "Une demande d'accréditation est déjà en cours pour cette adresse e-mail."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.full_name} ({self.outlet})"
+
+    def get_absolute_url(self):
+        return reverse("press:status", kwargs={"token": self.token})
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in FINAL_STATUSES
+
+    @property
+    def equipment(self) -> list[str]:
+        return [
+            str(field.verbose_name)
+            for field in (self._meta.get_field(n) for n in ("has_camera", "has_tripod", "has_lights"))
+            if getattr(self, field.name)
+        ]
+
+    @property
+    def document_state(self) -> str:
+        if self.assignment_letter:
+            return "kept" if self.is_final else "present"
+        return "deleted" if self.documents_deleted_at else "none"
+
+
+class AccreditationTransition(models.Model):
+    """One status change: who (null = the journalist), when, why."""
+
+    accreditation = models.ForeignKey(
+        AccreditationRequest, on_delete=models.CASCADE, related_name="transitions"
+    )
+    from_status = models.CharField(
+        _("ancien statut"), max_length=20, choices=Status.choices, blank=True
+    )
+    to_status = models.CharField(_("nouveau statut"), max_length=20, choices=Status.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("par"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    created_at = models.DateTimeField(_("le"), auto_now_add=True)
+    message = models.TextField(_("motif ou message"), blank=True)
+
+    class Meta:
+        verbose_name = _("changement de statut")
+        verbose_name_plural = _("historique des statuts")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.from_status or '∅'} → {self.to_status}"

@@ -1,11 +1,205 @@
-from django.shortcuts import render
+import functools
+
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from program.models import Event
+
+from . import exports, services
+from .badge import badge_qr_svg
+from .documents import CONTENT_TYPES
+from .forms import AccreditationForm, AnswerForm
+from .models import AccreditationRequest, PressInfo, PressKitDocument, Status
+
+
+def staff_permission_required(perm: str):
+    """Anonymous and non-staff visitors go to the admin login; staff without `perm` get 403."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.has_perm(perm):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return staff_member_required(never_cache(wrapped))
+
+    return decorator
+
+
+def _current_event() -> Event:
+    event = Event.objects.current()
+    if event is None:
+        raise Http404(_("Aucun colloque n'est publié pour le moment."))
+    return event
 
 
 def press_area(request):
-    """Placeholder until the press area lands (issue 4)."""
-    return render(request, "press/area.html")
+    event = _current_event()
+    return render(request, "press/area.html", {
+        "event": event,
+        "info": PressInfo.objects.for_event(event),
+        "documents": event.press_kit_documents.filter(is_published=True),
+        "accreditation_open": event.accreditation_is_open(),
+    })
 
 
 def accreditation_request(request):
-    """Placeholder until the accreditation form lands (issue 4)."""
-    return render(request, "press/area.html")
+    event = _current_event()
+    info = PressInfo.objects.for_event(event)
+    if not event.accreditation_is_open():
+        return render(request, "press/closed.html", {"event": event, "info": info})
+    form = AccreditationForm(request.POST or None, request.FILES or None, event=event)
+    if request.method == "POST" and form.is_valid():
+        try:
+            accreditation = services.accreditation_submit(
+                event=event, data=form.service_data(),
+                document=form.cleaned_data.get("assignment_letter"),
+                language=translation.get_language(),
+            )
+        except services.AccreditationClosed:
+            return render(request, "press/closed.html", {"event": event, "info": info})
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _(
+                "Votre demande est enregistrée. Un e-mail de confirmation vient de vous être "
+                "envoyé avec le lien de suivi de votre demande."
+            ))
+            return redirect(accreditation)
+    return render(request, "press/accreditation_form.html", {
+        "event": event, "info": info, "form": form,
+    })
+
+
+@never_cache
+def accreditation_status(request, token):
+    accreditation = get_object_or_404(
+        AccreditationRequest.objects.select_related("event"), token=token
+    )
+    info = PressInfo.objects.for_event(accreditation.event)
+    can_answer = accreditation.status == Status.INFO_REQUESTED
+    form = AnswerForm(request.POST or None, request.FILES or None) if can_answer else None
+    if request.method == "POST" and form is not None and form.is_valid():
+        try:
+            services.accreditation_answer_info(
+                accreditation=accreditation, answer=form.cleaned_data["answer"],
+                document=form.cleaned_data.get("document"),
+            )
+        except (services.AccreditationError, ValidationError) as exc:
+            form.add_error(None, str(getattr(exc, "message", exc)))
+        else:
+            messages.success(request, _("Votre réponse a été transmise au service de presse."))
+            return redirect(accreditation)
+    question = (
+        accreditation.transitions.filter(to_status=Status.INFO_REQUESTED).last()
+        if can_answer else None
+    )
+    last_decision = accreditation.transitions.filter(to_status=Status.REJECTED).last()
+    return render(request, "press/status.html", {
+        "accreditation": accreditation, "event": accreditation.event, "info": info,
+        "form": form, "question": question, "last_decision": last_decision,
+    })
+
+
+@never_cache
+@require_GET
+def accreditation_badge(request, token):
+    accreditation = get_object_or_404(
+        AccreditationRequest.objects.select_related("event").approved(), token=token
+    )
+    return render(request, "press/badge.html", {
+        "accreditation": accreditation, "event": accreditation.event,
+        "info": PressInfo.objects.for_event(accreditation.event),
+        "qr_svg": badge_qr_svg(accreditation),
+    })
+
+
+@require_GET
+def kit_document(request, pk):
+    document = get_object_or_404(PressKitDocument, pk=pk, is_published=True)
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    return FileResponse(handle, as_attachment=True, filename=document.file.name.rsplit("/", 1)[-1])
+
+
+@require_GET
+@staff_permission_required("press.view_accreditation_document")
+def accreditation_document(request, pk):
+    """A journalist's uploaded document, for staff allowed to read it; always a download."""
+    accreditation = get_object_or_404(AccreditationRequest, pk=pk)
+    if not accreditation.assignment_letter:
+        raise Http404
+    name = accreditation.assignment_letter.name
+    extension = name.rsplit(".", 1)[-1]
+    try:
+        handle = accreditation.assignment_letter.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(
+        handle, as_attachment=True, filename=f"accreditation-{accreditation.pk}.{extension}",
+        content_type=CONTENT_TYPES.get(extension, "application/octet-stream"),
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+@staff_permission_required("press.view_accreditationrequest")
+def accreditation_checkin(request, token):
+    """Where the badge's QR code leads: the security desk sees whether it is valid."""
+    accreditation = AccreditationRequest.objects.filter(checkin_token=token).first()
+    return render(request, "press/checkin.html", {"accreditation": accreditation},
+                  status=200 if accreditation else 404)
+
+
+def _security_desk_list(request):
+    event_id = request.GET.get("event")
+    event = (
+        Event.objects.filter(pk=event_id).first() if event_id and event_id.isdigit()
+        else Event.objects.current()
+    )
+    if event is None:
+        raise Http404
+    return event, AccreditationRequest.objects.for_security_desk(event)
+
+
+@require_GET
+@staff_permission_required("press.view_accreditationrequest")
+def export_csv(request):
+    event, accreditations = _security_desk_list(request)
+    response = HttpResponse(exports.as_csv(accreditations), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="presse-{event.slug}.csv"'
+    return response
+
+
+@require_GET
+@staff_permission_required("press.view_accreditationrequest")
+def export_xlsx(request):
+    event, accreditations = _security_desk_list(request)
+    response = HttpResponse(
+        exports.as_xlsx(accreditations),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="presse-{event.slug}.xlsx"'
+    return response
+
+
+@require_GET
+@staff_permission_required("press.view_accreditationrequest")
+def export_print(request):
+    event, accreditations = _security_desk_list(request)
+    return render(request, "press/security_list.html", {
+        "event": event, "accreditations": accreditations,
+        "columns": exports.COLUMNS, "rows": exports.rows(accreditations),
+    })

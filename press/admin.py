@@ -1,0 +1,181 @@
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from modeltranslation.admin import TranslationAdmin
+
+from . import services
+from .forms import ReasonForm
+from .models import (
+    AccreditationRequest,
+    AccreditationTransition,
+    PressInfo,
+    PressKitDocument,
+    Status,
+)
+
+
+@admin.register(PressInfo)
+class PressInfoAdmin(TranslationAdmin):
+    list_display = ["event", "contact_name", "contact_phone", "arrival_time"]
+
+
+@admin.register(PressKitDocument)
+class PressKitDocumentAdmin(TranslationAdmin):
+    list_display = ["title", "event", "order", "is_published"]
+    list_filter = ["event", "is_published"]
+    list_editable = ["order", "is_published"]
+
+
+class TransitionInline(admin.TabularInline):
+    model = AccreditationTransition
+    fields = ["created_at", "from_status", "to_status", "actor_display", "message"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = _("historique des statuts")
+
+    @admin.display(description=_("par"))
+    def actor_display(self, obj):
+        return obj.actor or _("le ou la journaliste")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AccreditationRequest)
+class AccreditationRequestAdmin(admin.ModelAdmin):
+    list_display = [
+        "full_name", "outlet", "media_type", "role", "status", "created_at", "documents_column",
+    ]
+    list_filter = ["status", "media_type", "role", "event"]
+    search_fields = ["first_name", "last_name", "email", "outlet", "press_card_number"]
+    date_hierarchy = "created_at"
+    inlines = [TransitionInline]
+    actions = ["approve_selected", "request_info_selected", "reject_selected"]
+    change_list_template = "press/admin/change_list.html"
+    fieldsets = [
+        (_("Décision"), {"fields": ["status", "keep_documents", "document_link"]}),
+        (_("Journaliste"), {"fields": [
+            "first_name", "last_name", "email", "phone", "language",
+        ]}),
+        (_("Média"), {"fields": [
+            "event", "outlet", "media_type", "role", "press_card_number",
+        ]}),
+        (_("Tournage et interviews"), {"fields": [
+            "has_camera", "has_tripod", "has_lights", "crew_size", "interview_wishes",
+        ]}),
+        (_("Suivi"), {"fields": ["consent", "created_at", "updated_at", "status_link"]}),
+    ]
+    readonly_fields = [
+        "status", "document_link", "first_name", "last_name", "email", "phone", "language",
+        "event", "outlet", "media_type", "role", "press_card_number", "has_camera",
+        "has_tripod", "has_lights", "crew_size", "interview_wishes", "consent",
+        "created_at", "updated_at", "status_link",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("event")
+
+    @admin.display(description=_("nom"), ordering="last_name")
+    def full_name(self, obj):
+        return obj.full_name
+
+    @admin.display(description=_("documents"))
+    def documents_column(self, obj):
+        return {
+            "present": _("en attente de décision"),
+            "kept": _("conservés"),
+            "deleted": _("supprimés"),
+            "none": "—",
+        }[obj.document_state]
+
+    @admin.display(description=_("lettre de mission"))
+    def document_link(self, obj):
+        if obj.assignment_letter:
+            return format_html(
+                '<a href="{}">{}</a>', reverse("press:document", kwargs={"pk": obj.pk}),
+                _("Télécharger le document"),
+            )
+        if obj.documents_deleted_at:
+            return _("Supprimée après la décision, le %(date)s.") % {
+                "date": obj.documents_deleted_at.strftime("%d/%m/%Y %H:%M")
+            }
+        return _("Aucune (carte de presse indiquée).")
+
+    @admin.display(description=_("page de suivi du ou de la journaliste"))
+    def status_link(self, obj):
+        return format_html('<a href="{0}">{0}</a>', obj.get_absolute_url())
+
+    @admin.action(description=_("Accorder l'accréditation"), permissions=["change"])
+    def approve_selected(self, request, queryset):
+        done = 0
+        for accreditation in queryset.select_related("event"):
+            try:
+                services.accreditation_approve(accreditation=accreditation, actor=request.user)
+            except services.AccreditationError as exc:
+                self.message_user(request, str(exc), messages.ERROR)
+            else:
+                done += 1
+        if done:
+            self.message_user(request, ngettext(
+                "%(count)d accréditation accordée ; le badge a été envoyé.",
+                "%(count)d accréditations accordées ; les badges ont été envoyés.", done,
+            ) % {"count": done}, messages.SUCCESS)
+
+    @admin.action(description=_("Demander des informations complémentaires…"),
+                  permissions=["change"])
+    def request_info_selected(self, request, queryset):
+        return self._with_message(
+            request, queryset, action="request_info_selected",
+            title=_("Demander des informations complémentaires"),
+            service=lambda a, msg: services.accreditation_request_info(
+                accreditation=a, actor=request.user, message=msg),
+            done_message=_("Demande d'informations envoyée à %(count)d journaliste(s)."),
+        )
+
+    @admin.action(description=_("Refuser l'accréditation (motif requis)…"),
+                  permissions=["change"])
+    def reject_selected(self, request, queryset):
+        return self._with_message(
+            request, queryset, action="reject_selected",
+            title=_("Refuser l'accréditation"),
+            service=lambda a, msg: services.accreditation_reject(
+                accreditation=a, actor=request.user, reason=msg),
+            done_message=_("%(count)d accréditation(s) refusée(s)."),
+        )
+
+    def _with_message(self, request, queryset, *, action, title, service, done_message):
+        """Intermediate page asking for the reason or the question, then apply it."""
+        form = ReasonForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            done = 0
+            for accreditation in queryset.select_related("event"):
+                try:
+                    service(accreditation, form.cleaned_data["message"])
+                except services.AccreditationError as exc:
+                    self.message_user(request, str(exc), messages.ERROR)
+                else:
+                    done += 1
+            if done:
+                self.message_user(request, done_message % {"count": done}, messages.SUCCESS)
+            return None
+        return TemplateResponse(request, "press/admin/reason.html", {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "opts": self.model._meta,
+            "queryset": queryset,
+            "form": form,
+            "action": action,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "pending_statuses": [Status.SUBMITTED, Status.INFO_REQUESTED],
+        })

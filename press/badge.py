@@ -1,0 +1,71 @@
+"""The press badge: a QR code (a check-in link, no personal data), name, outlet, role.
+
+The same content is drawn as a PDF (attached to the approval e-mail) and shown as a
+printable HTML page (`templates/press/badge.html`).
+"""
+
+import io
+
+import segno
+from django.conf import settings
+from django.urls import reverse
+from django.utils import formats, translation
+from reportlab.lib.pagesizes import A6
+from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen import canvas
+
+from .models import AccreditationRequest
+
+
+def checkin_url(accreditation: AccreditationRequest) -> str:
+    """What the QR code holds: a staff-only page that says whether the badge is valid."""
+    with translation.override("fr"):
+        path = reverse("press:checkin", kwargs={"token": accreditation.checkin_token})
+    return settings.SITE_URL + path
+
+
+def badge_qr(accreditation: AccreditationRequest) -> segno.QRCode:
+    return segno.make(checkin_url(accreditation), error="m")
+
+
+def badge_qr_svg(accreditation: AccreditationRequest) -> str:
+    return badge_qr(accreditation).svg_inline(scale=4, border=2, title="QR code")
+
+
+def badge_pdf(accreditation: AccreditationRequest) -> bytes:
+    """A6 portrait badge, printable at home, in the journalist's language."""
+    event = accreditation.event
+    png = io.BytesIO()
+    badge_qr(accreditation).save(png, kind="png", scale=8, border=2)
+    png.seek(0)
+    out = io.BytesIO()
+    width, height = A6
+    with translation.override(accreditation.language):
+        pdf = canvas.Canvas(out, pagesize=A6)
+        pdf.setTitle(str(translation.gettext("Badge presse")))
+        pdf.setFillColorRGB(0.043, 0.239, 0.569)
+        pdf.rect(0, height - 30 * mm, width, 30 * mm, stroke=0, fill=1)
+        pdf.setFillColorRGB(1, 1, 1)
+        pdf.setFont("Helvetica-Bold", 30)
+        pdf.drawCentredString(width / 2, height - 20 * mm, translation.gettext("PRESSE"))
+        pdf.setFillColorRGB(0, 0, 0)
+        pdf.setFont("Helvetica-Bold", 16)
+        pdf.drawCentredString(width / 2, height - 42 * mm, accreditation.full_name[:40])
+        pdf.setFont("Helvetica", 12)
+        pdf.drawCentredString(width / 2, height - 49 * mm, accreditation.outlet[:50])
+        pdf.drawCentredString(width / 2, height - 55 * mm, str(accreditation.get_role_display()))
+        pdf.drawImage(ImageReader(png), (width - 45 * mm) / 2, 30 * mm, 45 * mm, 45 * mm)
+        pdf.setFont("Helvetica", 9)
+        pdf.drawCentredString(width / 2, 22 * mm, event.title[:70])
+        pdf.drawCentredString(
+            width / 2, 17 * mm,
+            f"{formats.date_format(event.date, 'l j F Y')} — {event.venue}"[:80],
+        )
+        pdf.drawCentredString(
+            width / 2, 10 * mm,
+            translation.gettext("Badge personnel, à présenter avec une pièce d'identité."),
+        )
+        pdf.showPage()
+        pdf.save()
+    return out.getvalue()

@@ -1,0 +1,135 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .documents import MAX_DOCUMENT_BYTES, validate_document
+from .models import AccreditationRequest
+
+DOCUMENT_ACCEPT = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
+
+
+class DocumentField(forms.FileField):
+    """A PDF, JPEG or PNG of at most 5 MB, its type read from its content."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault(
+            "help_text",
+            _("PDF, JPEG ou PNG, 5 Mo au plus."),
+        )
+        super().__init__(**kwargs)
+        self.widget.attrs["accept"] = DOCUMENT_ACCEPT
+        self.error_messages["empty"] = _("Le fichier envoyé est vide.")
+
+    def clean(self, data, initial=None):
+        file = super().clean(data, initial)
+        if file:
+            validate_document(file)
+        return file
+
+
+class AccreditationForm(forms.ModelForm):
+    assignment_letter = DocumentField(
+        label=_("Lettre de mission de votre rédaction"),
+        help_text=_(
+            "Si vous n'avez pas de carte de presse (pigistes, presse étrangère) : "
+            "PDF, JPEG ou PNG, 5 Mo au plus."
+        ),
+    )
+    consent = forms.BooleanField(
+        label=_(
+            "J'accepte que ces informations soient utilisées pour traiter ma demande "
+            "d'accréditation et pour le contrôle d'accès le jour du colloque."
+        ),
+        error_messages={"required": _("Votre accord est nécessaire pour traiter la demande.")},
+    )
+
+    class Meta:
+        model = AccreditationRequest
+        fields = [
+            "first_name", "last_name", "email", "phone", "outlet", "media_type", "role",
+            "press_card_number", "assignment_letter", "has_camera", "has_tripod",
+            "has_lights", "crew_size", "interview_wishes", "consent",
+        ]
+        widgets = {
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+            "first_name": forms.TextInput(attrs={"autocomplete": "given-name"}),
+            "last_name": forms.TextInput(attrs={"autocomplete": "family-name"}),
+            "outlet": forms.TextInput(attrs={"autocomplete": "organization"}),
+            "crew_size": forms.NumberInput(attrs={"min": 1, "max": 10}),
+            "interview_wishes": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "press_card_number": _("Carte de presse délivrée par la CCIJP."),
+            "crew_size": _("Vous compris, 10 personnes au plus."),
+            "interview_wishes": _("Personnes que vous souhaitez interviewer, sujets."),
+            "phone": _("Pour vous joindre le jour du colloque."),
+        }
+
+    def __init__(self, *args, event=None, **kwargs):
+        self.event = event
+        super().__init__(*args, **kwargs)
+        self.fields["media_type"].choices = [("", "---------")] + list(
+            AccreditationRequest.MediaType.choices
+        )
+        self.fields["role"].choices = [("", "---------")] + list(AccreditationRequest.Role.choices)
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()
+
+    def clean_crew_size(self):
+        size = self.cleaned_data["crew_size"]
+        if not 1 <= size <= 10:
+            raise ValidationError(_("L'équipe compte de 1 à 10 personnes."))
+        return size
+
+    def clean_press_card_number(self):
+        return self.cleaned_data["press_card_number"].strip()
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("press_card_number") and not cleaned.get("assignment_letter") and (
+            "assignment_letter" not in self.errors
+        ):
+            self.add_error(
+                "press_card_number",
+                _("Indiquez votre numéro de carte de presse ou joignez une lettre de mission."),
+            )
+        email = cleaned.get("email")
+        if email and self.event and (
+            AccreditationRequest.objects.active().filter(event=self.event, email=email).exists()
+        ):
+            self.add_error(
+                "email",
+                _("Une demande d'accréditation est déjà en cours pour cette adresse e-mail : "
+                  "suivez-la avec le lien reçu par e-mail."),
+            )
+        return cleaned
+
+    def _post_clean(self):
+        # The service builds and validates the instance (with the event); the form only checks fields.
+        pass
+
+    def service_data(self) -> dict:
+        data = {k: v for k, v in self.cleaned_data.items() if k != "assignment_letter"}
+        return data
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(
+        label=_("Votre réponse"), widget=forms.Textarea(attrs={"rows": 4}), max_length=3000
+    )
+    document = DocumentField(label=_("Nouveau document (facultatif)"))
+
+
+class ReasonForm(forms.Form):
+    """Staff's reason (rejection) or question (more information), in the admin."""
+
+    message = forms.CharField(
+        label=_("Message envoyé au ou à la journaliste"),
+        widget=forms.Textarea(attrs={"rows": 5, "cols": 80}), max_length=3000,
+    )
+
+
+MAX_DOCUMENT_MB = MAX_DOCUMENT_BYTES // (1024 * 1024)

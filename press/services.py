@@ -1,0 +1,224 @@
+"""Writes of the press app: each accreditation status change goes through here.
+
+Every function checks the change against `models.TRANSITIONS`, records an
+`AccreditationTransition` and e-mails the journalist in their language
+(`colloque.mail.send_email_later`, delivered after commit).
+"""
+
+import datetime as dt
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from colloque.mail import send_email_later
+from program.models import Event
+
+from .badge import badge_pdf
+from .documents import random_document_name, validate_document
+from .models import (
+    FINAL_STATUSES,
+    TRANSITIONS,
+    AccreditationRequest,
+    AccreditationTransition,
+    PressInfo,
+    Status,
+)
+
+
+class AccreditationError(Exception):
+    """A refused action, with a message fit for staff or the journalist."""
+
+
+class AccreditationClosed(AccreditationError):
+    pass
+
+
+class TransitionNotAllowed(AccreditationError):
+    def __init__(self, accreditation: AccreditationRequest, to_status: str):
+        self.accreditation = accreditation
+        self.to_status = to_status
+        super().__init__(
+            _("%(name)s : impossible de passer de « %(from)s » à « %(to)s ».")
+            % {
+                "name": accreditation.full_name,
+                "from": accreditation.get_status_display(),
+                "to": Status(to_status).label,
+            }
+        )
+
+
+def _absolute(path: str) -> str:
+    from django.conf import settings
+
+    return settings.SITE_URL + path
+
+
+def _status_url(accreditation: AccreditationRequest) -> str:
+    with translation.override(accreditation.language):
+        return _absolute(reverse("press:status", kwargs={"token": accreditation.token}))
+
+
+def _email(accreditation: AccreditationRequest, template: str, *, attachments=(), **context):
+    info = PressInfo.objects.for_event(accreditation.event)
+    send_email_later(
+        to=accreditation.email,
+        template=f"press/emails/{template}",
+        context={
+            "accreditation": accreditation,
+            "event": accreditation.event,
+            "info": info,
+            "status_url": _status_url(accreditation),
+            **context,
+        },
+        language=accreditation.language,
+        attachments=list(attachments),
+        reply_to=info.contact_email,
+    )
+
+
+def _transition(
+    accreditation: AccreditationRequest,
+    to_status: str,
+    *,
+    actor: AbstractBaseUser | None,
+    message: str = "",
+) -> AccreditationRequest:
+    locked = AccreditationRequest.objects.select_for_update().get(pk=accreditation.pk)
+    if to_status not in TRANSITIONS[locked.status]:
+        raise TransitionNotAllowed(locked, to_status)
+    AccreditationTransition.objects.create(
+        accreditation=locked, from_status=locked.status, to_status=to_status,
+        actor=actor, message=message,
+    )
+    locked.status = to_status
+    if to_status in FINAL_STATUSES and not locked.keep_documents and locked.assignment_letter:
+        name = locked.assignment_letter.name
+        storage = locked.assignment_letter.storage
+        locked.assignment_letter = ""
+        locked.documents_deleted_at = timezone.now()
+        transaction.on_commit(lambda: storage.delete(name))
+    locked.save()
+    return locked
+
+
+def accreditation_submit(
+    *,
+    event: Event,
+    data: dict,
+    document: UploadedFile | None = None,
+    language: str,
+    now: dt.datetime | None = None,
+) -> AccreditationRequest:
+    """Record a journalist's request and e-mail them the private status link.
+
+    `data` holds the model fields of the form. Raises AccreditationClosed after the deadline,
+    ValidationError for a bad document; in both cases nothing is stored.
+    """
+    if not event.accreditation_is_open(now):
+        raise AccreditationClosed(_("Les demandes d'accréditation sont closes."))
+    extension = validate_document(document) if document else None
+    accreditation = AccreditationRequest(event=event, language=language, **data)
+    try:
+        with transaction.atomic():
+            if document:
+                accreditation.assignment_letter.save(
+                    random_document_name(extension), document, save=False
+                )
+            accreditation.status = Status.SUBMITTED
+            accreditation.full_clean()
+            accreditation.save()
+            AccreditationTransition.objects.create(
+                accreditation=accreditation, from_status="", to_status=Status.SUBMITTED
+            )
+            _email(accreditation, "acknowledgement")
+    except BaseException:
+        if document and accreditation.assignment_letter:
+            accreditation.assignment_letter.storage.delete(accreditation.assignment_letter.name)
+        raise
+    return accreditation
+
+
+@transaction.atomic
+def accreditation_approve(
+    *, accreditation: AccreditationRequest, actor: AbstractBaseUser
+) -> AccreditationRequest:
+    """Grant the accreditation; e-mail the badge (PDF) and practical instructions."""
+    accreditation = _transition(accreditation, Status.APPROVED, actor=actor)
+    pdf = badge_pdf(accreditation)
+    with translation.override(accreditation.language):
+        badge_url = _absolute(reverse("press:badge", kwargs={"token": accreditation.token}))
+    _email(
+        accreditation, "approved", badge_url=badge_url,
+        attachments=[(f"badge-presse-{accreditation.pk}.pdf", pdf, "application/pdf")],
+    )
+    return accreditation
+
+
+@transaction.atomic
+def accreditation_reject(
+    *, accreditation: AccreditationRequest, actor: AbstractBaseUser, reason: str
+) -> AccreditationRequest:
+    """Refuse the accreditation; the e-mail gives the reason and the press contact."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise AccreditationError(_("Indiquez le motif du refus."))
+    accreditation = _transition(accreditation, Status.REJECTED, actor=actor, message=reason)
+    _email(accreditation, "rejected", reason=reason)
+    return accreditation
+
+
+@transaction.atomic
+def accreditation_request_info(
+    *, accreditation: AccreditationRequest, actor: AbstractBaseUser, message: str
+) -> AccreditationRequest:
+    """Ask the journalist for more information; they answer through their status link."""
+    message = (message or "").strip()
+    if not message:
+        raise AccreditationError(_("Écrivez la question à poser au ou à la journaliste."))
+    accreditation = _transition(
+        accreditation, Status.INFO_REQUESTED, actor=actor, message=message
+    )
+    _email(accreditation, "info_requested", message=message)
+    return accreditation
+
+
+def accreditation_answer_info(
+    *,
+    accreditation: AccreditationRequest,
+    answer: str,
+    document: UploadedFile | None = None,
+) -> AccreditationRequest:
+    """The journalist answers staff's question: the request goes back to « submitted ».
+
+    A new document replaces the previous one. Nothing is stored if the document is refused.
+    """
+    answer = (answer or "").strip()
+    if not answer:
+        raise AccreditationError(_("Écrivez votre réponse."))
+    extension = validate_document(document) if document else None
+    new_name = None
+    try:
+        with transaction.atomic():
+            accreditation = _transition(
+                accreditation, Status.SUBMITTED, actor=None, message=answer
+            )
+            if document:
+                old_name = accreditation.assignment_letter.name or ""
+                storage = accreditation.assignment_letter.storage
+                accreditation.assignment_letter.save(
+                    random_document_name(extension), document, save=False
+                )
+                new_name = accreditation.assignment_letter.name
+                accreditation.save(update_fields=["assignment_letter", "updated_at"])
+                if old_name:
+                    transaction.on_commit(lambda: storage.delete(old_name))
+            _email(accreditation, "answer_received", answer=answer)
+    except BaseException:
+        if new_name:
+            accreditation.assignment_letter.storage.delete(new_name)
+        raise
+    return accreditation
