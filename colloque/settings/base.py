@@ -174,7 +174,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # Forms
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
-FORM_RENDERER = "django.forms.renderers.DjangoDivFormRenderer"
+FORM_RENDERER = "django.forms.renderers.DjangoTemplates"  # div templates are the default since 5.0
 
 # Registrations
 # How long an unconfirmed registration holds its seats (minutes)
