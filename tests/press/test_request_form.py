@@ -1,0 +1,186 @@
+import datetime as dt
+import html
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from press.models import AccreditationRequest, PressInfo, PressKitDocument, Status
+
+from .conftest import PDF, jpeg_bytes, private_files, upload
+
+URL = reverse("press:accreditation")
+
+
+def form_data(**overrides):
+    data = {
+        "first_name": "Léa", "last_name": "Martin", "email": "Lea.Martin@example.org",
+        "phone": "06 12 34 56 78", "outlet": "Le Parisien", "media_type": "print",
+        "role": "journalist", "press_card_number": "123456", "crew_size": "1",
+        "interview_wishes": "Patrick Bloche", "consent": "on",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_press_area_shows_the_invitation_without_press_settings(client, event):
+    response = client.get(reverse("press:area"))
+    body = html.unescape(response.content.decode())
+    assert response.status_code == 200
+    assert event.title in body
+    assert "Patrick Bloche" in body
+    assert "Accréditation obligatoire" in body
+    assert "Camille Pavlovic" in body and "01 42 76 49 61" in body and "presse@paris.fr" in body
+    assert reverse("program:programme") in body
+    assert reverse("press:accreditation") in body
+
+
+def test_press_area_lists_press_kit_documents_staff_publish(client, event, settings):
+    from django.core.files.base import ContentFile
+
+    doc = PressKitDocument(event=event, title="Communiqué de presse")
+    doc.file.save("communique.pdf", ContentFile(PDF))
+    PressKitDocument.objects.create(event=event, title="Brouillon", is_published=False,
+                                    file=doc.file.name)
+    body = html.unescape(client.get(reverse("press:area")).content.decode())
+    assert "Communiqué de presse" in body and "Brouillon" not in body
+    download = client.get(doc.get_absolute_url())
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == PDF
+    assert "attachment" in download["Content-Disposition"]
+
+
+def test_press_area_uses_staff_edited_contact(client, event):
+    PressInfo.objects.create(event=event, contact_name="Jean Dupont", contact_phone="01 00 00 00 00",
+                             contact_email="jean@paris.fr", personality="Une adjointe")
+    body = html.unescape(client.get(reverse("press:area")).content.decode())
+    assert "Jean Dupont" in body and "Une adjointe" in body and "Camille" not in body
+
+
+def test_form_explains_data_use_and_asks_no_identity_document(client, event):
+    body = html.unescape(client.get(URL).content.decode())
+    assert 'enctype="multipart/form-data"' in body
+    assert reverse("program:page", args=["donnees-personnelles"]) in body
+    assert "Aucune pièce d'identité n'est demandée" in body
+    assert 'for="id_press_card_number"' in body and 'for="id_assignment_letter"' in body
+
+
+def test_request_with_card_number_is_recorded_and_acknowledged(
+    client, event, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(URL, form_data())
+    accreditation = AccreditationRequest.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == accreditation.get_absolute_url()
+    assert accreditation.status == Status.SUBMITTED
+    assert accreditation.email == "lea.martin@example.org"
+    assert accreditation.language == "fr"
+    assert not accreditation.assignment_letter
+    assert [(t.from_status, t.to_status, t.actor) for t in accreditation.transitions.all()] == [
+        ("", Status.SUBMITTED, None)
+    ]
+    [mail] = mailoutbox
+    assert mail.to == ["lea.martin@example.org"]
+    assert "reçue" in mail.subject
+    assert f"http://testserver{accreditation.get_absolute_url()}" in mail.body or (
+        accreditation.get_absolute_url() in mail.body
+    )
+    assert len(accreditation.token) >= 40
+    status_page = client.get(response["Location"])
+    assert "Demande reçue, en cours d'examen" in html.unescape(status_page.content.decode())
+
+
+def test_request_in_english_is_answered_in_english(client, event, mailoutbox,
+                                                   django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/en" + URL, form_data())
+    accreditation = AccreditationRequest.objects.get()
+    assert accreditation.language == "en"
+    assert "/en/presse/accreditation/suivi/" in mailoutbox[0].body
+
+
+def test_request_with_assignment_letter_stores_it_privately_under_a_random_name(
+    client, event, mailoutbox, django_capture_on_commit_callbacks
+):
+    letter = upload("../../lettre de mission.jpg", jpeg_bytes(), "image/jpeg")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(URL, form_data(press_card_number="", assignment_letter=letter))
+    assert response.status_code == 302
+    accreditation = AccreditationRequest.objects.get()
+    name = accreditation.assignment_letter.name
+    assert name.startswith("accreditations/") and name.endswith(".jpg")
+    assert "lettre" not in name and ".." not in name
+    [stored] = private_files()
+    assert open(stored, "rb").read() == jpeg_bytes()
+    assert len(mailoutbox) == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("lettre.pdf", b"MZ\x90\x00\x03" + b"\x00" * 200 + b"PE\x00\x00", "ni un PDF"),
+        ("lettre.pdf", b"%PDF-1.4\n" + b"0" * (6 * 1024 * 1024), "la limite est de 5 Mo"),
+        ("lettre.pdf", b"", "Le fichier envoyé est vide"),
+        ("lettre.png", b"just some text pretending to be an image", "ni un PDF"),
+    ],
+    ids=["renamed-executable", "6-MB", "empty", "text-named-png"],
+)
+def test_bad_upload_is_refused_with_a_clear_message_and_nothing_stored(
+    client, event, mailoutbox, name, content, message
+):
+    response = client.post(URL, form_data(press_card_number="",
+                                          assignment_letter=upload(name, content)))
+    body = html.unescape(response.content.decode())
+    assert response.status_code == 200
+    assert message in body
+    assert "Le formulaire contient des erreurs" in body
+    assert AccreditationRequest.objects.count() == 0
+    assert private_files() == []
+    assert mailoutbox == []
+
+
+def test_card_number_or_assignment_letter_is_required(client, event):
+    response = client.post(URL, form_data(press_card_number=""))
+    assert "Indiquez votre numéro de carte de presse ou joignez une lettre de mission" in (
+        html.unescape(response.content.decode())
+    )
+    assert AccreditationRequest.objects.count() == 0
+
+
+def test_missing_fields_and_consent_are_reported(client, event):
+    response = client.post(URL, form_data(first_name="", consent="", media_type="satellite"))
+    body = html.unescape(response.content.decode())
+    assert "Votre accord est nécessaire" in body
+    assert 'href="#id_first_name"' in body and 'href="#id_media_type"' in body
+    assert AccreditationRequest.objects.count() == 0
+
+
+def test_second_active_request_for_the_same_email_is_refused(client, event, mailoutbox,
+                                                             django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(URL, form_data())
+        response = client.post(URL, form_data(email="LEA.martin@example.org"))
+    assert "déjà en cours pour cette adresse" in html.unescape(response.content.decode())
+    assert AccreditationRequest.objects.count() == 1
+    assert len(mailoutbox) == 1
+
+
+def test_after_the_deadline_the_form_is_closed_and_gives_the_press_contact(client, event):
+    with time_machine.travel(event.press_accreditation_deadline + dt.timedelta(minutes=1)):
+        page = html.unescape(client.get(URL).content.decode())
+        assert "Les demandes d'accréditation sont closes" in page
+        assert "Camille Pavlovic" in page and "presse@paris.fr" in page
+        assert 'name="first_name"' not in page
+        response = client.post(URL, form_data(
+            press_card_number="", assignment_letter=upload("l.pdf", PDF)))
+        assert "Les demandes d'accréditation sont closes" in html.unescape(response.content.decode())
+        area = html.unescape(client.get(reverse("press:area")).content.decode())
+        assert "closes depuis" in area
+    assert AccreditationRequest.objects.count() == 0
+    assert private_files() == []
+
+
+def test_just_before_the_deadline_the_form_is_open(client, event):
+    with time_machine.travel(event.press_accreditation_deadline - dt.timedelta(minutes=1)):
+        assert 'name="first_name"' in html.unescape(client.get(URL).content.decode())
