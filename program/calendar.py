@@ -1,11 +1,22 @@
-"""iCalendar (.ics) files for the whole event and for each session (RFC 5545)."""
+"""iCalendar (.ics) files for the whole event and for each session (RFC 5545).
+
+Times are written in Europe/Paris with a VTIMEZONE block, so calendars show 9h30 whatever
+the server stores (UTC). UIDs depend only on slugs and the site's host, so downloading a
+file twice updates the entry instead of duplicating it.
+"""
+
+import datetime as dt
+import html
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.html import strip_tags
 from icalendar import Calendar
 from icalendar import Event as VEvent
 
 from .models import Event, Session
+from .templatetags.colloque import markdown
 
 
 def _calendar() -> Calendar:
@@ -17,12 +28,27 @@ def _calendar() -> Calendar:
     return cal
 
 
+def _finish(cal: Calendar, day: dt.date) -> bytes:
+    cal.add_missing_timezones(first_date=day - dt.timedelta(days=366),
+                              last_date=day + dt.timedelta(days=366))
+    return cal.to_ical()
+
+
+def _uid(name: str) -> str:
+    host = urlsplit(settings.SITE_URL).hostname or "colloque.invalid"
+    return f"{name}@{host}"
+
+
+def _plain(text: str) -> str:
+    return html.unescape(strip_tags(markdown(text))).strip()
+
+
 def _vevent(*, uid, summary, start, end, location, description, url) -> VEvent:
     vevent = VEvent()
     vevent.add("uid", uid)
     vevent.add("dtstamp", timezone.now())
-    vevent.add("dtstart", start)
-    vevent.add("dtend", end)
+    vevent.add("dtstart", timezone.localtime(start))
+    vevent.add("dtend", timezone.localtime(end))
     vevent.add("summary", summary)
     vevent.add("location", location)
     if description:
@@ -34,7 +60,7 @@ def _vevent(*, uid, summary, start, end, location, description, url) -> VEvent:
 def event_calendar(event: Event) -> bytes:
     cal = _calendar()
     cal.add_component(_vevent(
-        uid=f"event-{event.pk}@{event.slug}",
+        uid=_uid(event.slug),
         summary=event.title,
         start=event.starts_at,
         end=event.ends_at,
@@ -42,22 +68,22 @@ def event_calendar(event: Event) -> bytes:
         description=event.summary,
         url=settings.SITE_URL + event.get_absolute_url(),
     ))
-    return cal.to_ical()
+    return _finish(cal, event.date)
 
 
 def session_calendar(session: Session) -> bytes:
     event = session.event
     cal = _calendar()
-    location = f"{session.room}, {event.venue}, {event.address}" if session.room else (
-        f"{event.venue}, {event.address}"
-    )
+    location = ", ".join(part for part in (session.room, event.venue, event.address) if part)
+    speakers = ", ".join(role.speaker.name for role in session.session_speakers.all())
+    description = "\n\n".join(part for part in (speakers, _plain(session.description)) if part)
     cal.add_component(_vevent(
-        uid=f"session-{session.pk}@{event.slug}",
+        uid=_uid(f"{event.slug}.{session.slug}"),
         summary=f"{session.title} — {event.title}",
         start=session.start,
         end=session.end,
         location=location,
-        description=session.description,
+        description=description,
         url=settings.SITE_URL + session.get_absolute_url(),
     ))
-    return cal.to_ical()
+    return _finish(cal, event.date)

@@ -12,7 +12,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Event, Session, SessionSpeaker, Speaker
+from .demo_pages import PAGES
+from .models import Event, Page, Session, SessionSpeaker, Speaker
 
 EVENT_SLUG = "mixite-sociale-college"
 
@@ -141,7 +142,9 @@ def next_friday_17_may(today: dt.date) -> dt.date:
 
 def _at(date: dt.date, hhmm: str) -> dt.datetime:
     hour, minute = map(int, hhmm.split(":"))
-    return dt.datetime.combine(date, dt.time(hour, minute), tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE))
+    return dt.datetime.combine(
+        date, dt.time(hour, minute), tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    )
 
 
 DESCRIPTION_FR = """\
@@ -241,4 +244,10 @@ def load_demo(*, today: dt.date | None = None) -> Event:
                 session=session, speaker=speakers[speaker_slug],
                 defaults={"role": role, "order": index},
             )
+    for slug, title_fr, title_en, body_fr, body_en in PAGES:
+        Page.objects.update_or_create(
+            slug=slug,
+            defaults={"title_fr": title_fr, "title_en": title_en, "body_fr": body_fr,
+                      "body_en": body_en, "is_demo": True},
+        )
     return event

@@ -122,6 +122,11 @@ class Speaker(models.Model):
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
     bio = models.TextField(_("biographie"), blank=True)
     photo = models.ImageField(_("photo"), upload_to="speakers/", blank=True)
+    photo_alt = models.CharField(
+        _("texte alternatif de la photo"), max_length=200, blank=True,
+        help_text=_("Décrit la photo pour les personnes qui ne la voient pas. "
+                    "Vide : « Portrait de » suivi du nom."),
+    )
     is_demo = models.BooleanField(_("contenu de démonstration"), default=False)
 
     class Meta:
@@ -143,6 +148,10 @@ class Speaker(models.Model):
     @property
     def affiliation(self) -> str:
         return ", ".join(part for part in (self.role, self.organisation) if part)
+
+    @property
+    def photo_alt_text(self) -> str:
+        return self.photo_alt or _("Portrait de %(name)s") % {"name": self.name}
 
 
 class Session(models.Model):
@@ -180,23 +189,37 @@ class Session(models.Model):
         verbose_name_plural = _("séances")
         ordering = ["start", "order", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(end__gt=F("start")), name="session_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(end__gt=F("start")), name="session_ends_after_start",
+                violation_error_message=_("La fin doit être postérieure au début."),
+            ),
             models.CheckConstraint(
                 condition=Q(kind="plenary", capacity__isnull=True)
                 | Q(kind="workshop", capacity__isnull=False),
                 name="session_capacity_only_for_workshops",
+                violation_error_message=_(
+                    "Un atelier doit avoir un nombre de places ; "
+                    "une conférence plénière n'en a pas."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["event", "room", "start"],
                 condition=~Q(room=""),
                 name="session_one_per_room_and_time",
-                violation_error_message=_("Une autre séance commence à la même heure dans cette salle."),
+                violation_error_message=_(
+                    "Une autre séance commence à la même heure dans cette salle."
+                ),
             ),
             models.UniqueConstraint(fields=["event", "slug"], name="session_slug_unique_per_event"),
         ]
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = self._unique_slug()
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("program:session-detail", kwargs={"slug": self.slug})
@@ -215,17 +238,18 @@ class Session(models.Model):
             errors["capacity"] = _(
                 "Une conférence plénière se tient dans la salle plénière : laissez ce champ vide."
             )
-        event = self.event if self.event_id else None
-        if event and self.start and self.end:
+        event = self._event_for_validation()
+        if event and event.date and event.start_time and event.end_time and self.start and self.end:
             if self.start < event.starts_at or self.end > event.ends_at:
                 errors["start"] = _(
-                    "La séance doit se tenir pendant l'événement, le %(date)s entre %(start)s et %(end)s."
+                    "La séance doit se tenir pendant l'événement, "
+                    "le %(date)s entre %(start)s et %(end)s."
                 ) % {
                     "date": event.date.strftime("%d/%m/%Y"),
                     "start": event.start_time.strftime("%H:%M"),
                     "end": event.end_time.strftime("%H:%M"),
                 }
-            elif self.room:
+            elif self.room and event.pk:
                 overlapping = (
                     Session.objects.filter(event=event, room=self.room)
                     .filter(start__lt=self.end, end__gt=self.start)
@@ -239,10 +263,25 @@ class Session(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = slugify(self.title)[:120]
-        super().save(*args, **kwargs)
+    def _event_for_validation(self) -> "Event | None":
+        """The event as being edited: in the admin's Session inline on an Event page, the
+        in-memory (possibly unsaved, possibly just modified) event, else the stored one."""
+        try:
+            return self.event
+        except Event.DoesNotExist:
+            return None
+
+    def _unique_slug(self) -> str:
+        base = slugify(self.title)[:110] or "seance"
+        taken = set(
+            Session.objects.filter(event_id=self.event_id, slug__startswith=base)
+            .exclude(pk=self.pk)
+            .values_list("slug", flat=True)
+        )
+        slug, n = base, 2
+        while slug in taken:
+            slug, n = f"{base}-{n}", n + 1
+        return slug
 
 
 class SessionSpeaker(models.Model):

@@ -17,7 +17,7 @@ class SessionTranslation(TranslationOptions):
 
 @register(Speaker)
 class SpeakerTranslation(TranslationOptions):
-    fields = ("role", "bio")
+    fields = ("role", "bio", "photo_alt")
 
 
 @register(Page)

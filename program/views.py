@@ -1,8 +1,12 @@
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from registrations.selectors import event_seats_left
+
 from . import calendar
-from .models import Event, Page, Speaker
+from .models import Event, Page, SessionSpeaker, Speaker
+from .structured_data import event_json_ld
 
 
 def _current_event_or_404() -> Event:
@@ -12,38 +16,54 @@ def _current_event_or_404() -> Event:
     return event
 
 
-def home(request):
-    event = _current_event_or_404()
-    sessions = event.sessions.with_speakers().with_seats_left().in_order()
-    return render(request, "program/home.html", {
+def _timetable(event: Event) -> dict:
+    """Context shared by the home and programme pages: a fixed number of queries."""
+    sessions = list(event.sessions.with_speakers().with_seats_left().in_order())
+    window = event.registration_window()
+    return {
         "event": event,
+        "sessions": sessions,
         "plenaries": [s for s in sessions if not s.is_workshop],
         "workshops": [s for s in sessions if s.is_workshop],
-    })
+        "registration_window": window,
+        "seats_left": event_seats_left(event) if window == "open" else None,
+    }
+
+
+def home(request):
+    context = _timetable(_current_event_or_404())
+    context["json_ld"] = event_json_ld(
+        context["event"], context["sessions"], seats_left=context["seats_left"]
+    )
+    return render(request, "program/home.html", context)
 
 
 def programme(request):
-    event = _current_event_or_404()
-    sessions = event.sessions.with_speakers().with_seats_left().in_order()
-    return render(request, "program/programme.html", {
-        "event": event,
-        "plenaries": [s for s in sessions if not s.is_workshop],
-        "workshops": [s for s in sessions if s.is_workshop],
-    })
+    return render(request, "program/programme.html", _timetable(_current_event_or_404()))
 
 
 def session_detail(request, slug):
     event = _current_event_or_404()
-    session = get_object_or_404(
-        event.sessions.with_speakers().with_seats_left(), slug=slug
-    )
-    return render(request, "program/session_detail.html", {"event": event, "session": session})
+    session = get_object_or_404(event.sessions.with_speakers().with_seats_left(), slug=slug)
+    return render(request, "program/session_detail.html", {
+        "event": event,
+        "session": session,
+        "registration_window": event.registration_window(),
+    })
 
 
 def speakers(request):
     event = _current_event_or_404()
+    roles = (
+        SessionSpeaker.objects.filter(session__event=event)
+        .select_related("session")
+        .order_by("session__start", "session__order", "session__pk")
+    )
     speakers = (
-        Speaker.objects.filter(sessions__event=event).distinct().order_by("name")
+        Speaker.objects.filter(session_roles__session__event=event)
+        .distinct()
+        .order_by("name")
+        .prefetch_related(Prefetch("session_roles", queryset=roles, to_attr="event_roles"))
     )
     return render(request, "program/speakers.html", {"event": event, "speakers": speakers})
 
@@ -65,5 +85,7 @@ def event_ics(request):
 
 def session_ics(request, slug):
     event = _current_event_or_404()
-    session = get_object_or_404(event.sessions.select_related("event"), slug=slug)
+    session = get_object_or_404(
+        event.sessions.select_related("event").with_speakers(), slug=slug
+    )
     return _ics_response(calendar.session_calendar(session), f"{session.slug}.ics")

@@ -1,16 +1,50 @@
+import datetime as dt
+import json
+
 import markdown as md
 import nh3
 from django import template
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils import timezone, translation
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 register = template.Library()
 
+# As django.utils.html.json_script: nothing in the JSON can close or open an HTML element.
+_JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
 _ALLOWED_TAGS = {"p", "br", "strong", "em", "a", "ul", "ol", "li", "h2", "h3", "h4",
-                 "blockquote", "abbr", "code"}
+                 "blockquote", "abbr", "code", "table", "thead", "tbody", "tr", "th", "td"}
 
 
 @register.filter
 def markdown(text: str) -> str:
     """Staff-written Markdown rendered to HTML, then sanitised (no scripts, no styles)."""
-    html = md.markdown(text or "", extensions=["sane_lists"], output_format="html")
+    html = md.markdown(text or "", extensions=["sane_lists", "tables"], output_format="html")
     return mark_safe(nh3.clean(html, tags=_ALLOWED_TAGS, link_rel="noopener"))
+
+
+@register.filter
+def json_ld(data: dict) -> str:
+    """`data` as a `<script type="application/ld+json">` block.
+
+    Same escaping as Django's `json_script` (<, > and & as \\u escapes), so a title
+    containing `</script>` cannot close the element.
+    """
+    payload = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
+    return format_html('<script type="application/ld+json">{}</script>',
+                       mark_safe(payload.translate(_JSON_SCRIPT_ESCAPES)))
+
+
+@register.filter
+def hm(value: dt.datetime | dt.time, style: str = "") -> str:
+    """A time as French readers write it (« 09h30 », or « 9h30 » with style "short"),
+    « 09:30 » in other languages. Aware datetimes are shown in Europe/Paris."""
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value)
+    if not value:
+        return ""
+    hour = f"{value.hour}" if style == "short" else f"{value.hour:02d}"
+    separator = "h" if (translation.get_language() or "fr").startswith("fr") else ":"
+    return f"{hour}{separator}{value.minute:02d}"
