@@ -9,6 +9,7 @@ class AccreditationFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = AccreditationRequest
+        skip_postgeneration_save = True
 
     event = factory.SubFactory(EventFactory)
     first_name = "Léa"
