@@ -1,20 +1,81 @@
+import datetime as dt
+import re
+
 import pytest
+from django.utils import timezone
 from django.utils.html import escape
+
+from program.models import Page, Session, Speaker
 
 pytestmark = pytest.mark.django_db
 
 
+def _text(response) -> str:
+    """The page as a reader sees it: tags removed, entities decoded, spaces collapsed."""
+    import html
+
+    body = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", response.content.decode(), flags=re.S)
+    text = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", body)))
+    return re.sub(r" ?– ?", "–", text)  # time ranges are split across <time> elements
+
+
 def test_home_shows_the_colloquium_with_calls_to_action(client, demo_event):
     response = client.get("/")
-    html = response.content.decode()
     assert response.status_code == 200
-    assert "Pour plus de mixité sociale au collège" in html
-    assert "Vendredi 17 mai" in html
-    assert "de 9h00 à 16h30" in html
-    assert "Hôtel de Ville de Paris" in html
-    assert "S&#x27;inscrire" in html or "S'inscrire" in html
-    assert "Demander une accréditation presse" in html
-    assert "Accessibilité : partiellement conforme" in html
+    text = _text(response)
+    assert "Pour plus de mixité sociale au collège" in text
+    assert "Vendredi 17 mai" in text
+    assert "de 9h00 à 16h30" in text
+    assert "Hôtel de Ville de Paris" in text and "Place de l'Hôtel de Ville, 75004 Paris" in text
+    assert "Observatoire parisien de la mixité sociale et de la réussite éducative" in text
+    assert "OPMIRE" in text and "Académie de Paris" in text
+    assert "quatre conférences" in text and "cinq ateliers" in text
+    assert "S'inscrire" in text
+    assert "Demander une accréditation presse" in text
+    assert "Accessibilité : partiellement conforme" in text
+    html = response.content.decode()
+    assert html.count("<h1") == 1
+    assert 'href="/pages/mentions-legales/"' in html
+    assert 'href="/pages/donnees-personnelles/"' in html
+    assert 'href="/pages/accessibilite/"' in html
+    assert f'datetime="{demo_event.starts_at.isoformat()}"' in html
+
+
+def test_home_and_programme_show_plenary_seats_left_while_open(client, demo_event):
+    for url in ("/", "/programme/"):
+        text = _text(client.get(url))
+        assert "Inscriptions ouvertes" in text
+        assert "300 places restantes" in text
+
+
+def test_home_and_programme_say_complet_when_no_plenary_seat_is_left(client, demo_event):
+    demo_event.plenary_capacity = 0
+    demo_event.save()
+    for url in ("/", "/programme/"):
+        text = _text(client.get(url))
+        assert "Complet" in text
+        assert "S'inscrire sur la liste d'attente" in text
+        assert "places restantes" not in text.split("L'après-midi")[0]
+
+
+def test_home_and_programme_say_inscriptions_closes_once_closed(client, demo_event):
+    demo_event.registrations_closed = True
+    demo_event.save()
+    for url in ("/", "/programme/"):
+        response = client.get(url)
+        assert "Inscriptions closes" in _text(response)
+        assert 'class="btn btn-primary' not in response.content.decode()
+
+
+def test_home_and_programme_give_the_opening_date_before_registrations_open(client, demo_event):
+    demo_event.registration_opens_at = timezone.now() + dt.timedelta(days=10)
+    demo_event.save()
+    opening = timezone.localtime(demo_event.registration_opens_at)
+    from django.utils.formats import date_format
+
+    expected = f"Les inscriptions ouvriront le {date_format(opening, 'l j F')}"
+    for url in ("/", "/programme/"):
+        assert expected in _text(client.get(url))
 
 
 def test_programme_lists_four_conferences_then_five_workshops(client, demo_event):
@@ -24,10 +85,139 @@ def test_programme_lists_four_conferences_then_five_workshops(client, demo_event
     workshops = response.context["workshops"]
     assert len(plenaries) == 4
     assert len(workshops) == 5
-    assert [s.start for s in plenaries] == sorted(s.start for s in plenaries)
     html = response.content.decode()
-    assert "09h30" in html and "14h00" in html
-    assert html.index(escape(plenaries[-1].title)) < html.index(escape(workshops[0].title))
+    positions = [html.index(escape(s.title)) for s in [*plenaries, *workshops]]
+    assert positions == sorted(positions)
+    assert [s.start for s in plenaries] == sorted(s.start for s in plenaries)
+    text = _text(response)
+    assert "Vendredi 17 mai" in text
+    for slot in ("09h30–10h15", "10h15–11h00", "11h15–12h00", "12h00–12h45", "14h00–16h00"):
+        assert slot in text
+    assert "Salle des fêtes" in text and "Salon Pierre Loti" in text
+    assert "Modération : Amélie Perrin" in text
+    assert "60 places restantes" in text and "30 places restantes" in text
+    assert html.count("<h1") == 1
+
+
+def test_session_page_gives_time_room_speakers_seats_and_calendar_link(client, demo_event):
+    response = client.get("/programme/atelier-parents/")
+    assert response.status_code == 200
+    text = _text(response)
+    html = response.content.decode()
+    assert "Atelier 3 — Les parents, acteurs de la mixité" in text
+    assert "Vendredi 17 mai" in text
+    assert "14h00–16h00" in text
+    assert "Salle Saint-Jean" in text
+    assert "Atelier" in text
+    assert "Nadia Benali" in text and "Présidente d'une fédération de parents d'élèves" in text
+    assert 'href="/intervenants/#nadia-benali"' in html
+    assert "40 places restantes" in text
+    assert 'href="/inscription/?atelier=atelier-parents"' in html
+    assert 'href="/programme/atelier-parents.ics"' in html
+    assert "Ajouter à mon agenda" in text
+
+
+def test_plenary_session_page_shows_moderation_and_no_seat_count(client, demo_event):
+    text = _text(client.get("/programme/secteurs-multi-colleges-premiers-enseignements/"))
+    assert "Conférence plénière" in text
+    assert "Amélie Perrin (modération)" in text
+    assert "places restantes" not in text
+
+
+def test_unknown_session_gives_the_friendly_404_page(client, demo_event):
+    response = client.get("/programme/seance-inconnue/")
+    assert response.status_code == 404
+    text = _text(response)
+    assert "Page introuvable" in text
+    assert "Consulter le programme" in text
+
+
+def test_speakers_page_lists_each_speaker_with_anchor_and_sessions(client, demo_event):
+    response = client.get("/intervenants/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="julien-garnier"' in html
+    text = _text(response)
+    assert "Julien Garnier" in text and "Sociologue, directeur de recherche" in text
+    assert "ségrégation scolaire et les politiques d'affectation" in text
+    garnier = html[html.index('id="julien-garnier"'):html.index('id="marc-lefebvre"')]
+    assert garnier.index("Ségrégation scolaire en France") < garnier.index("Atelier 5")
+
+
+def test_speaker_photo_has_alt_text(client, demo_event, tmp_path):
+    speaker = Speaker.objects.get(slug="claire-moreau")
+    speaker.photo.name = "speakers/claire.jpg"
+    speaker.save()
+    html = client.get("/intervenants/").content.decode()
+    assert 'alt="Portrait de Claire Moreau"' in html
+    speaker.photo_alt = "Claire Moreau au pupitre"
+    speaker.save()
+    assert 'alt="Claire Moreau au pupitre"' in client.get("/intervenants/").content.decode()
+
+
+@pytest.mark.parametrize(("slug", "expected"), [
+    ("infos-pratiques", ["Hôtel de Ville (lignes 1 et 11)", "Châtelet", "RER", "Bus",
+                         "Vélib'", "ascenseur", "contrôle de sécurité", "pièce d'identité"]),
+    ("mentions-legales", ["Ville de Paris", "Directrice de la publication", "Hébergeur",
+                          "colloque-mixite@paris.fr"]),
+    ("donnees-personnelles", ["Responsable du traitement", "OPMIRE", "dpd@paris.fr",
+                              "art. 6-1-e", "art. 6-1-a", "3 mois après le colloque",
+                              "1 mois après le", "rectification", "retirer votre consentement",
+                              "3 place de Fontenoy, TSA 80715, 75334 Paris Cedex 07"]),
+    ("accessibilite", ["partiellement conforme", "RGAA", "4.1", "démonstration",
+                       "Contenus non accessibles", "Alternatives", "Défenseur des droits"]),
+])
+def test_practical_and_legal_pages_are_written(client, demo_event, slug, expected):
+    response = client.get(f"/pages/{slug}/")
+    assert response.status_code == 200
+    text = _text(response)
+    for snippet in expected:
+        assert snippet in text
+    assert "lorem" not in text.lower()
+    assert response.content.decode().count("<h1") == 1
+
+
+def test_privacy_page_renders_its_purposes_table(client, demo_event):
+    html = client.get("/pages/donnees-personnelles/").content.decode()
+    assert "<table>" in html and "<th>Base légale</th>" in html
+
+
+def test_unknown_page_is_a_404(client, demo_event):
+    assert client.get("/pages/inconnue/").status_code == 404
+
+
+def test_english_programme_uses_english_titles(client, demo_event):
+    response = client.get("/en/programme/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<html lang="en">' in html
+    assert "Workshop 3 — Parents as actors of social mix" in html
+    assert "Opening: social mix in secondary schools, a Paris ambition" in html
+    assert "Les parents, acteurs de la mixité" not in html
+    assert 'href="/en/programme/atelier-parents/"' in html
+
+
+def test_english_pages_have_english_content(client, demo_event):
+    text = _text(client.get("/en/pages/donnees-personnelles/"))
+    assert "Personal data" in text and "Complaint to the CNIL" in text
+    assert "lines 1 and 11" in _text(client.get("/en/pages/infos-pratiques/"))
+
+
+def test_language_switcher_lands_on_the_english_url(client, demo_event):
+    html = client.get("/programme/").content.decode()
+    assert 'action="/i18n/setlang/"' in html and 'name="language" value="en"' in html
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/programme/"})
+    assert response.status_code == 302
+    assert response["Location"] == "/en/programme/"
+    landed = client.get(response["Location"])
+    assert '<html lang="en">' in landed.content.decode()
+
+
+def test_pages_work_without_a_published_event(client, db):
+    Page.objects.create(slug="mentions-legales", title="Mentions légales", body="Éditeur")
+    assert client.get("/pages/mentions-legales/").status_code == 200
+    assert client.get("/").status_code == 404
+    assert not Session.objects.exists()
 
 
 def test_healthz_answers_when_the_database_answers(client, db):
