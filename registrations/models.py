@@ -1,0 +1,240 @@
+"""A person's registration for the colloquium day and, optionally, one afternoon workshop.
+
+State machine (`Registration.Status`, transitions written once in `TRANSITIONS`, each one
+recorded in `RegistrationTransition` and in the `<status>_at` time fields):
+
+    pending ──confirm──▶ confirmed ──cancel──▶ cancelled
+       │  └──confirm (day full)──▶ waitlisted ──promote──▶ confirmed
+       └──hold runs out──▶ expired          └──cancel──▶ cancelled
+
+Seats. A registration holds a seat in the plenary room (the day) when it is `confirmed`, or
+`pending` with a hold that has not run out (`hold_expires_at > now`) and no place on the
+event's waiting list (`event_waitlist_seq` is null). It holds a seat in its workshop under the
+same rule when `workshop_waitlist_seq` is null. Expiry is read from the clock in every query,
+so correctness never depends on a periodic job flipping `pending` to `expired` (that flip is
+cosmetic and happens lazily inside the next write).
+
+Waiting lists. `event_waitlist_seq` / `workshop_waitlist_seq` give an explicit order, assigned
+under the event's row lock (`services.py`), so the order is the order in which the database
+granted the lock to the submissions: first come, first served.
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from program.models import Event, Session
+
+
+def hash_token(token: str) -> str:
+    """Tokens are stored as SHA-256 digests: a database leak exposes no usable link."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class RegistrationQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status__in=Registration.ACTIVE_STATUSES)
+
+    def holding_day(self, now=None):
+        """Registrations that hold a seat in the plenary room at `now`."""
+        return self.filter(holds_day_q(now or timezone.now()))
+
+    def holding_workshop(self, now=None):
+        return self.filter(holds_workshop_q(now or timezone.now()))
+
+    def on_event_waitlist(self):
+        return self.filter(status=Registration.Status.WAITLISTED).order_by("event_waitlist_seq")
+
+    def on_workshop_waitlist(self, workshop):
+        return self.filter(
+            status=Registration.Status.CONFIRMED, workshop=workshop,
+            workshop_waitlist_seq__isnull=False,
+        ).order_by("workshop_waitlist_seq")
+
+
+def holds_day_q(now) -> Q:
+    return Q(status=Registration.Status.CONFIRMED) | Q(
+        status=Registration.Status.PENDING,
+        event_waitlist_seq__isnull=True,
+        hold_expires_at__gt=now,
+    )
+
+
+def holds_workshop_q(now) -> Q:
+    """A workshop seat: a day seat, and not on the workshop's waiting list."""
+    return holds_day_q(now) & Q(workshop__isnull=False, workshop_waitlist_seq__isnull=True)
+
+
+class Registration(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("En attente de confirmation")
+        CONFIRMED = "confirmed", _("Confirmée")
+        WAITLISTED = "waitlisted", _("Sur liste d'attente")
+        CANCELLED = "cancelled", _("Annulée")
+        EXPIRED = "expired", _("Expirée")
+
+    class Audience(models.TextChoices):
+        ELECTED = "elected", _("Élu·e local·e")
+        RESEARCHER = "researcher", _("Chercheur·e")
+        TEACHER = "teacher", _("Enseignant·e ou personnel de l'Éducation nationale")
+        PARENT = "parent", _("Parent ou collectif de parents")
+        ASSOCIATION = "association", _("Association")
+        CITY_STAFF = "city_staff", _("Agent·e de la Ville de Paris")
+        OTHER = "other", _("Autre")
+
+    class Accessibility(models.TextChoices):
+        WHEELCHAIR = "wheelchair", _("Accès en fauteuil roulant")
+        LSF = "lsf", _("Interprétation en langue des signes française (LSF)")
+        LOOP = "loop", _("Boucle magnétique")
+        OTHER = "other", _("Autre besoin")
+
+    ACTIVE_STATUSES = (Status.PENDING, Status.CONFIRMED, Status.WAITLISTED)
+    # The state machine: allowed transitions, in one place.
+    TRANSITIONS = {
+        Status.PENDING: {Status.CONFIRMED, Status.WAITLISTED, Status.EXPIRED, Status.CANCELLED},
+        Status.WAITLISTED: {Status.CONFIRMED, Status.CANCELLED},
+        Status.CONFIRMED: {Status.CANCELLED},
+        Status.CANCELLED: set(),
+        Status.EXPIRED: set(),
+    }
+
+    event = models.ForeignKey(
+        Event, verbose_name=_("événement"), on_delete=models.PROTECT, related_name="registrations"
+    )
+    workshop = models.ForeignKey(
+        Session, verbose_name=_("atelier"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="registrations", limit_choices_to={"kind": Session.Kind.WORKSHOP},
+    )
+    reference = models.CharField(_("référence"), max_length=12, unique=True, editable=False)
+    first_name = models.CharField(_("prénom"), max_length=100)
+    last_name = models.CharField(_("nom"), max_length=100)
+    email = models.EmailField(_("adresse e-mail"), max_length=254)
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    role = models.CharField(_("fonction"), max_length=200, blank=True)
+    audience = models.CharField(_("public"), max_length=20, choices=Audience.choices)
+    accessibility_needs = models.JSONField(
+        _("besoins d'accessibilité"), default=list, blank=True,
+        help_text=_("Codes : wheelchair, lsf, loop, other."),
+    )
+    accessibility_details = models.CharField(
+        _("précisions sur l'accessibilité"), max_length=500, blank=True
+    )
+    wants_news = models.BooleanField(_("accepte d'être informé·e des événements de l'OPMIRE"),
+                                     default=False)
+    language = models.CharField(_("langue"), max_length=8, default="fr")
+
+    status = models.CharField(
+        _("statut"), max_length=12, choices=Status.choices, default=Status.PENDING
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    hold_expires_at = models.DateTimeField(_("fin de la réservation provisoire"))
+    event_waitlist_seq = models.PositiveIntegerField(
+        _("rang d'arrivée sur la liste d'attente de la journée"), null=True, blank=True,
+        editable=False,
+    )
+    workshop_waitlist_seq = models.PositiveIntegerField(
+        _("rang d'arrivée sur la liste d'attente de l'atelier"), null=True, blank=True,
+        editable=False,
+    )
+
+    created_at = models.DateTimeField(_("créée le"), default=timezone.now, editable=False)
+    consented_at = models.DateTimeField(_("consentement donné le"), null=True, editable=False)
+    confirmed_at = models.DateTimeField(_("confirmée le"), null=True, blank=True, editable=False)
+    waitlisted_at = models.DateTimeField(
+        _("mise en liste d'attente le"), null=True, blank=True, editable=False
+    )
+    promoted_at = models.DateTimeField(
+        _("sortie de liste d'attente le"), null=True, blank=True, editable=False
+    )
+    cancelled_at = models.DateTimeField(_("annulée le"), null=True, blank=True, editable=False)
+    expired_at = models.DateTimeField(_("expirée le"), null=True, blank=True, editable=False)
+    updated_at = models.DateTimeField(_("mise à jour"), auto_now=True)
+
+    objects = RegistrationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("inscription")
+        verbose_name_plural = _("inscriptions")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["event", "status"], name="registration_event_status"),
+            models.Index(fields=["status", "hold_expires_at"], name="registration_hold"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                "event", Lower("email"),
+                condition=Q(status__in=["pending", "confirmed", "waitlisted"]),
+                name="registration_one_active_per_email",
+                violation_error_message=_("Une inscription existe déjà pour cette adresse e-mail."),
+            ),
+            models.CheckConstraint(
+                condition=Q(workshop__isnull=False) | Q(workshop_waitlist_seq__isnull=True),
+                name="registration_workshop_waitlist_needs_workshop",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.first_name} {self.last_name} <{self.email}>"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def hold_is_valid(self) -> bool:
+        return self.status == self.Status.PENDING and self.hold_expires_at > timezone.now()
+
+    @property
+    def is_effectively_expired(self) -> bool:
+        return self.status == self.Status.EXPIRED or (
+            self.status == self.Status.PENDING and self.hold_expires_at <= timezone.now()
+        )
+
+    @property
+    def has_day_seat(self) -> bool:
+        return self.status == self.Status.CONFIRMED
+
+    @property
+    def has_workshop_seat(self) -> bool:
+        return self.has_day_seat and self.workshop_id and self.workshop_waitlist_seq is None
+
+    @property
+    def on_workshop_waitlist(self) -> bool:
+        return bool(self.workshop_id) and self.workshop_waitlist_seq is not None
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE_STATUSES and not self.is_effectively_expired
+
+    def accessibility_labels(self) -> list[str]:
+        labels = dict(self.Accessibility.choices)
+        return [str(labels.get(code, code)) for code in self.accessibility_needs]
+
+
+class RegistrationTransition(models.Model):
+    """The journal of a registration's life: who did what, when and why."""
+
+    registration = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, related_name="transitions"
+    )
+    from_status = models.CharField(_("de"), max_length=12, blank=True)
+    to_status = models.CharField(_("vers"), max_length=12)
+    at = models.DateTimeField(_("le"), default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("par"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    note = models.CharField(_("motif"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("étape")
+        verbose_name_plural = _("historique")
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.from_status or '∅'} → {self.to_status}"

@@ -6,4 +6,10 @@ app_name = "registrations"
 
 urlpatterns = [
     path("inscription/", views.register, name="register"),
+    path("inscription/merci/", views.submitted, name="submitted"),
+    path("inscription/confirmer/<str:token>/", views.confirm, name="confirm"),
+    path("inscription/gerer/<str:token>/", views.manage, name="manage"),
+    path("inscription/gerer/<str:token>/atelier/", views.change_workshop, name="change-workshop"),
+    path("inscription/gerer/<str:token>/annuler/", views.cancel, name="cancel"),
+    path("inscription/gerer/<str:token>/agenda.ics", views.ticket_ics, name="ticket-ics"),
 ]

@@ -1,6 +1,171 @@
-from django.shortcuts import render
+"""Public registration pages: the form, the confirmation link, the private manage page.
+
+Views stay thin: the form validates, `services.py` decides about seats and sends e-mails.
+Private pages (token in the URL) are never cached, never indexed and send no referrer.
+"""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from program.models import Event
+
+from . import ratelimit, services
+from .forms import ChangeWorkshopForm, RegistrationForm
+from .selectors import event_registration_state, waitlist_position
+from .tickets import ticket_calendar, ticket_qr_svg
+
+
+def _current_event_or_404() -> Event:
+    event = Event.objects.current()
+    if event is None:
+        raise Http404(_("Aucun événement publié."))
+    return event
+
+
+def _private(view):
+    """Token pages: look the registration up, 404 for a bad token, no cache, no referrer."""
+
+    @never_cache
+    @wraps(view)
+    def wrapper(request, token, *args, **kwargs):
+        registration = services.registration_for_token(token)
+        if registration is None:
+            return render(request, "registrations/link_invalid.html", status=404)
+        response = view(request, registration, token, *args, **kwargs)
+        response["Referrer-Policy"] = "no-referrer"
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+    return wrapper
+
+
+def _expired(request, registration):
+    return render(request, "registrations/link_expired.html",
+                  {"registration": registration}, status=410)
 
 
 def register(request):
-    """Placeholder until the registration form lands (issue 3)."""
-    return render(request, "registrations/register.html")
+    event = _current_event_or_404()
+    state = event_registration_state(event)
+    if state in ("not_yet_open", "closed"):
+        return render(request, "registrations/register.html",
+                      {"event": event, "state": state, "form": None})
+    form = RegistrationForm(request.POST or None, event=event)
+    status = 200
+    if request.method == "POST":
+        if ratelimit.hit(request):
+            form.is_valid()
+            form.add_error(None, _("Trop d'inscriptions envoyées depuis votre connexion. "
+                                   "Merci de réessayer dans un moment."))
+            status = 429
+        elif form.is_valid():
+            if form.is_bot:
+                return redirect("registrations:submitted")
+            data = form.cleaned_data
+            try:
+                services.registration_create(
+                    event=event, first_name=data["first_name"], last_name=data["last_name"],
+                    email=data["email"], organisation=data["organisation"], role=data["role"],
+                    audience=data["audience"], workshop=data["workshop"],
+                    accessibility_needs=data["accessibility_needs"],
+                    accessibility_details=data["accessibility_details"],
+                    wants_news=data["wants_news"], language=get_language(),
+                )
+            except services.RegistrationClosed:
+                return render(request, "registrations/register.html",
+                              {"event": event, "state": "closed", "form": None})
+            except services.WorkshopUnavailable:
+                form.add_error("workshop", _("Cet atelier n'est pas disponible."))
+            else:
+                return redirect("registrations:submitted")
+    return render(request, "registrations/register.html",
+                  {"event": event, "state": state, "form": form}, status=status)
+
+
+def submitted(request):
+    """The same page whether the address was new or known: it reveals nothing."""
+    return render(request, "registrations/submitted.html", {"event": _current_event_or_404()})
+
+
+@_private
+def confirm(request, registration, token):
+    if request.method == "POST":
+        registration = services.registration_confirm(token=token)
+    if registration.is_effectively_expired:
+        return _expired(request, registration)
+    if registration.status == registration.Status.PENDING:
+        return render(request, "registrations/confirm.html", {"registration": registration})
+    if request.method == "POST":
+        messages.success(request, _("Merci, votre adresse e-mail est confirmée."))
+    return redirect("registrations:manage", token=token)
+
+
+@_private
+def manage(request, registration, token):
+    if registration.is_effectively_expired:
+        return _expired(request, registration)
+    if registration.status == registration.Status.PENDING:
+        return redirect("registrations:confirm", token=token)
+    context = {
+        "registration": registration, "token": token,
+        "position": waitlist_position(registration),
+        "qr_svg": ticket_qr_svg(registration) if registration.has_day_seat else "",
+        "workshop_form": ChangeWorkshopForm(event=registration.event,
+                                            initial={"workshop": registration.workshop_id}),
+    }
+    return render(request, "registrations/manage.html", context)
+
+
+@require_POST
+@_private
+def change_workshop(request, registration, token):
+    if registration.status not in (registration.Status.CONFIRMED, registration.Status.WAITLISTED):
+        return redirect("registrations:manage", token=token)
+    form = ChangeWorkshopForm(request.POST, event=registration.event)
+    if form.is_valid():
+        try:
+            services.registration_change_workshop(
+                registration=registration, workshop=form.cleaned_data["workshop"]
+            )
+        except services.WorkshopUnavailable:
+            messages.error(request, _("Cet atelier est complet : votre choix n'a pas changé."))
+        except services.InvalidTransition:
+            messages.error(request, _("Cette inscription ne peut plus être modifiée."))
+        else:
+            messages.success(request, _("Votre choix d'atelier est enregistré."))
+    else:
+        messages.error(request, " ".join(form.errors.get("workshop", [])))
+    return redirect("registrations:manage", token=token)
+
+
+@_private
+def cancel(request, registration, token):
+    if registration.is_effectively_expired:
+        return _expired(request, registration)
+    if request.method == "POST":
+        services.registration_cancel(registration=registration)
+        messages.success(
+            request, _("Votre inscription est annulée. Merci de nous avoir prévenu·es.")
+        )
+        return redirect("registrations:manage", token=token)
+    return render(request, "registrations/cancel.html", {"registration": registration,
+                                                           "token": token})
+
+
+@_private
+def ticket_ics(request, registration, token):
+    if not registration.has_day_seat:
+        return render(request, "registrations/link_invalid.html", status=404)
+    manage_url = services.absolute_url("registrations:manage", token=token,
+                                       language=registration.language)
+    response = HttpResponse(ticket_calendar(registration, manage_url),
+                            content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{registration.event.slug}.ics"'
+    return response

@@ -1,0 +1,128 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
+from django import forms
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from program.models import Session
+
+from .models import Registration
+
+UNKNOWN_WORKSHOP = _("Cet atelier n'existe pas : choisissez-en un dans la liste.")
+
+
+class WorkshopChoiceField(forms.ModelChoiceField):
+    """Each workshop with its seats left; a full one offers its waiting list."""
+
+    def label_from_instance(self, session):
+        left = getattr(session, "seats_left", None)
+        if left:
+            seats = ngettext("%(n)s place restante", "%(n)s places restantes", left) % {"n": left}
+        else:
+            seats = _("complet : inscription sur liste d'attente")
+        return format_html("{} <span class=\"text-body-secondary\">({})</span>",
+                           session.title, seats)
+
+
+class RegistrationForm(forms.Form):
+    first_name = forms.CharField(label=_("Prénom"), max_length=100,
+                                 widget=forms.TextInput(attrs={"autocomplete": "given-name"}))
+    last_name = forms.CharField(label=_("Nom"), max_length=100,
+                                widget=forms.TextInput(attrs={"autocomplete": "family-name"}))
+    email = forms.EmailField(
+        label=_("Adresse e-mail"), max_length=254,
+        help_text=_("Vous recevrez un lien pour confirmer votre inscription."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    organisation = forms.CharField(
+        label=_("Organisation"), max_length=200, required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "organization"}),
+    )
+    role = forms.CharField(
+        label=_("Fonction"), max_length=200, required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "organization-title"}),
+    )
+    audience = forms.ChoiceField(
+        label=_("Vous êtes"), choices=[("", "—")] + Registration.Audience.choices,
+    )
+    workshop = WorkshopChoiceField(
+        label=_("Atelier de l'après-midi"), queryset=Session.objects.none(), required=False,
+        empty_label=_("Je ne participerai pas à un atelier"), widget=forms.RadioSelect,
+        help_text=_("Les cinq ateliers ont lieu en même temps : choisissez-en un."),
+        error_messages={"invalid_choice": UNKNOWN_WORKSHOP},
+    )
+    accessibility_needs = forms.MultipleChoiceField(
+        label=_("Besoins d'accessibilité (facultatif)"), required=False,
+        choices=Registration.Accessibility.choices, widget=forms.CheckboxSelectMultiple,
+    )
+    accessibility_details = forms.CharField(
+        label=_("Précisions (facultatif)"), max_length=500, required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    privacy_consent = forms.BooleanField(
+        label=_("J'accepte que mes données soient utilisées pour gérer mon inscription, "
+                "comme le décrit la notice ci-dessus."),
+        error_messages={"required": _("Votre accord est nécessaire pour vous inscrire.")},
+    )
+    wants_news = forms.BooleanField(
+        label=_("Je souhaite être informé·e des prochains événements de l'OPMIRE (facultatif)."),
+        required=False,
+    )
+    # Honeypot: hidden from people, filled in by naive robots.
+    website = forms.CharField(label=_("Ne pas remplir ce champ"), required=False,
+                              widget=forms.TextInput(attrs={"autocomplete": "off",
+                                                            "tabindex": "-1"}))
+
+    def __init__(self, *args, event, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.event = event
+        self.fields["workshop"].queryset = (
+            Session.objects.filter(event=event).workshops().with_seats_left().in_order()
+        )
+        privacy_url = reverse("program:page", kwargs={"slug": "donnees-personnelles"})
+        notice = format_html(
+            '<div class="registration-notice small mb-3" id="notice-donnees"><p class="mb-1">{}</p>'
+            '<p class="mb-0"><a href="{}">{}</a></p></div>',
+            _("Vos données (identité, coordonnées, atelier, besoins d'accessibilité) servent "
+              "uniquement à organiser le colloque ; l'OPMIRE (Ville de Paris) en est responsable. "
+              "Elles sont conservées jusqu'à trois mois après l'événement, puis supprimées. "
+              "Vous pouvez annuler votre inscription à tout moment avec le lien reçu par e-mail."),
+            privacy_url, _("En savoir plus sur vos données personnelles"),
+        )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Fieldset(_("Vos coordonnées"), "first_name", "last_name", "email", "organisation",
+                     "role", "audience"),
+            Fieldset(_("L'après-midi"), "workshop"),
+            Fieldset(_("Accessibilité"), "accessibility_needs", "accessibility_details"),
+            Fieldset(_("Vos données"), HTML(notice), "privacy_consent", "wants_news"),
+            Div("website", css_class="hp-field", aria_hidden="true"),
+            Submit("submit", _("Envoyer mon inscription"), css_class="btn-lg"),
+        )
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip()
+
+    def clean_website(self):
+        return self.cleaned_data.get("website", "")
+
+    @property
+    def is_bot(self) -> bool:
+        return bool(self.data.get("website"))
+
+
+class ChangeWorkshopForm(forms.Form):
+    workshop = WorkshopChoiceField(
+        label=_("Changer d'atelier"), queryset=Session.objects.none(), required=False,
+        empty_label=_("Aucun atelier"), widget=forms.RadioSelect,
+        error_messages={"invalid_choice": UNKNOWN_WORKSHOP},
+    )
+
+    def __init__(self, *args, event, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["workshop"].queryset = (
+            Session.objects.filter(event=event).workshops().with_seats_left().in_order()
+        )

@@ -1,0 +1,467 @@
+"""Writes on registrations: seats, waiting lists, e-mails.
+
+Every function that changes seats starts with `_lock_event()`: a `SELECT … FOR UPDATE` on the
+event row, inside `transaction.atomic`. That one row serialises every seat-changing write of
+an event (plenary room and workshops alike), so availability counted after the lock is exact
+and there is no lock-ordering deadlock between workshops. On SQLite the settings open
+transactions with BEGIN IMMEDIATE, which serialises writers the same way.
+
+Seats freed by a cancellation, a change of workshop or an expired hold go first to the people
+waiting, in order (`_fill_waitlists`), inside the same transaction: nobody waits for a periodic
+job. E-mails go through `colloque.mail.send_email_later`, which commits the message with the
+transaction (database task backend) or sends it after commit.
+"""
+
+import datetime as dt
+import secrets
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, Max, Q
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from colloque.mail import send_email_later
+from program.models import Event, Session
+
+from .models import Registration, RegistrationTransition, hash_token, holds_day_q, holds_workshop_q
+from .tickets import ticket_calendar, ticket_qr_png
+
+Status = Registration.Status
+_REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+class RegistrationError(Exception):
+    """A write refused for a reason the person can understand (message is translatable)."""
+
+
+class RegistrationClosed(RegistrationError):
+    pass
+
+
+class WorkshopUnavailable(RegistrationError):
+    pass
+
+
+class InvalidTransition(RegistrationError):
+    pass
+
+
+# Helpers ------------------------------------------------------------------------------------
+
+def _new_token() -> tuple[str, str]:
+    token = secrets.token_urlsafe(32)
+    return token, hash_token(token)
+
+
+def _new_reference() -> str:
+    return "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(8))
+
+
+def _lock_event(event_id: int) -> Event:
+    return Event.objects.select_for_update().get(pk=event_id)
+
+
+def _lock_registration(registration_id: int) -> Registration:
+    return Registration.objects.select_for_update().select_related("event", "workshop").get(
+        pk=registration_id
+    )
+
+
+def absolute_url(name: str, *, token: str, language: str) -> str:
+    with translation.override(language):
+        return settings.SITE_URL + reverse(name, kwargs={"token": token})
+
+
+def _transition(registration: Registration, to_status: str, *, now, by=None, note="") -> None:
+    """Apply and journal one transition of the state machine (raises if not allowed)."""
+    from_status = registration.status
+    if to_status != from_status and to_status not in Registration.TRANSITIONS[from_status]:
+        raise InvalidTransition(f"{from_status} → {to_status}")
+    registration.status = to_status
+    field = {
+        Status.CONFIRMED: "confirmed_at", Status.WAITLISTED: "waitlisted_at",
+        Status.CANCELLED: "cancelled_at", Status.EXPIRED: "expired_at",
+    }.get(to_status)
+    if field and to_status != from_status:
+        setattr(registration, field, now)
+    RegistrationTransition.objects.create(
+        registration=registration, from_status=from_status, to_status=to_status, at=now,
+        by=by if by is not None and by.is_authenticated else None, note=note[:200],
+    )
+
+
+def _counts(event: Event, now) -> dict:
+    """Seats held and people waiting, for the day and each workshop: three queries."""
+    regs = Registration.objects.filter(event=event).order_by()
+    day = regs.aggregate(
+        taken=Count("pk", filter=holds_day_q(now)),
+        waiting=Count("pk", filter=Q(status=Status.WAITLISTED)),
+        max_event_seq=Max("event_waitlist_seq"),
+        max_workshop_seq=Max("workshop_waitlist_seq"),
+    )
+    per_workshop = {
+        row["workshop"]: row
+        for row in regs.filter(workshop__isnull=False).values("workshop").annotate(
+            taken=Count("pk", filter=holds_workshop_q(now)),
+            waiting=Count("pk", filter=Q(status=Status.CONFIRMED,
+                                         workshop_waitlist_seq__isnull=False)),
+        )
+    }
+    workshops = {
+        w.pk: {"capacity": w.capacity, "taken": per_workshop.get(w.pk, {}).get("taken", 0),
+               "waiting": per_workshop.get(w.pk, {}).get("waiting", 0)}
+        for w in Session.objects.filter(event=event).workshops()
+    }
+    return {**day, "workshops": workshops}
+
+
+def _expire_stale_holds(event: Event, now) -> None:
+    """Cosmetic: mark holds that ran out as expired (seat counts already ignore them).
+
+    Also frees the e-mail address for the one-active-registration constraint.
+    """
+    stale = list(
+        Registration.objects.filter(event=event, status=Status.PENDING, hold_expires_at__lte=now)
+        .values_list("pk", flat=True)
+    )
+    if not stale:
+        return
+    Registration.objects.filter(pk__in=stale).update(
+        status=Status.EXPIRED, expired_at=now, updated_at=now
+    )
+    RegistrationTransition.objects.bulk_create([
+        RegistrationTransition(registration_id=pk, from_status=Status.PENDING,
+                               to_status=Status.EXPIRED, at=now, note="hold expired")
+        for pk in stale
+    ])
+
+
+def _fill_waitlists(event: Event, now, *, quiet_for: int | None = None) -> list[Registration]:
+    """Give free seats to the first in line, day then workshops. Caller holds the event lock.
+
+    Returns the registrations promoted; each one is told by e-mail (except `quiet_for`, the
+    registration whose own e-mail the caller is about to send).
+    """
+    counts = _counts(event, now)
+    promoted: list[Registration] = []
+    free_days = event.plenary_capacity - counts["taken"]
+    if free_days > 0 and counts["waiting"]:
+        for registration in (
+            Registration.objects.filter(event=event).on_event_waitlist()
+            .select_for_update()[:free_days]
+        ):
+            registration.event_waitlist_seq = None
+            registration.promoted_at = now
+            _transition(registration, Status.CONFIRMED, now=now, note="promoted from waiting list")
+            if registration.workshop_id:
+                workshop = counts["workshops"].get(registration.workshop_id)
+                if workshop and workshop["taken"] < workshop["capacity"]:
+                    workshop["taken"] += 1
+                else:
+                    counts["max_workshop_seq"] = (counts["max_workshop_seq"] or 0) + 1
+                    registration.workshop_waitlist_seq = counts["max_workshop_seq"]
+            registration.save()
+            promoted.append(registration)
+    for workshop_id, workshop in counts["workshops"].items():
+        free = workshop["capacity"] - workshop["taken"]
+        if free <= 0 or not workshop["waiting"]:
+            continue
+        for registration in (
+            Registration.objects.filter(event=event).on_workshop_waitlist(workshop_id)
+            .select_for_update()[:free]
+        ):
+            registration.workshop_waitlist_seq = None
+            registration.promoted_at = now
+            registration.save(update_fields=["workshop_waitlist_seq", "promoted_at", "updated_at"])
+            RegistrationTransition.objects.create(
+                registration=registration, from_status=registration.status,
+                to_status=registration.status, at=now, note="workshop seat from waiting list",
+            )
+            if registration not in promoted:
+                promoted.append(registration)
+    for registration in promoted:
+        if registration.pk != quiet_for:
+            _send_status_email(registration, token=None, promoted=True)
+    return promoted
+
+
+# E-mails ------------------------------------------------------------------------------------
+
+def _rotate_token(registration: Registration) -> str:
+    """A fresh private link (only the digest is stored, so a link can only be re-issued)."""
+    token, registration.token_hash = _new_token()
+    Registration.objects.filter(pk=registration.pk).update(token_hash=registration.token_hash)
+    return token
+
+
+def _send_confirm_request(registration: Registration, *, token: str, again: bool = False):
+    from .selectors import waitlist_position
+
+    send_email_later(
+        to=registration.email,
+        template="registrations/emails/confirm_request",
+        context={
+            "registration": registration, "event": registration.event,
+            "workshop": registration.workshop, "again": again,
+            "confirm_url": absolute_url("registrations:confirm", token=token,
+                                        language=registration.language),
+            "hold_minutes": settings.REGISTRATION_HOLD_MINUTES,
+            "position": waitlist_position(registration),
+            "day_waitlist": registration.event_waitlist_seq is not None,
+        },
+        language=registration.language,
+    )
+
+
+def _send_status_email(registration: Registration, *, token: str | None, promoted=False,
+                       again=False):
+    """Where the person stands, with the ticket (QR + .ics) when they hold a day seat."""
+    from .selectors import waitlist_position
+
+    token = token or _rotate_token(registration)
+    manage_url = absolute_url("registrations:manage", token=token, language=registration.language)
+    attachments = []
+    if registration.has_day_seat:
+        attachments = [
+            (f"billet-{registration.reference}.png", ticket_qr_png(registration), "image/png"),
+            (f"{registration.event.slug}.ics", ticket_calendar(registration, manage_url),
+             "text/calendar"),
+        ]
+    send_email_later(
+        to=registration.email,
+        template="registrations/emails/status",
+        context={
+            "registration": registration, "event": registration.event,
+            "workshop": registration.workshop, "manage_url": manage_url,
+            "promoted": promoted, "again": again, "position": waitlist_position(registration),
+        },
+        language=registration.language,
+        attachments=attachments,
+    )
+
+
+def _send_cancelled_email(registration: Registration):
+    send_email_later(
+        to=registration.email,
+        template="registrations/emails/cancelled",
+        context={"registration": registration, "event": registration.event},
+        language=registration.language,
+    )
+
+
+# Services -----------------------------------------------------------------------------------
+
+@transaction.atomic
+def registration_create(
+    *,
+    event: Event,
+    first_name: str,
+    last_name: str,
+    email: str,
+    audience: str,
+    organisation: str = "",
+    role: str = "",
+    workshop: Session | None = None,
+    accessibility_needs: list[str] | tuple = (),
+    accessibility_details: str = "",
+    wants_news: bool = False,
+    language: str = "fr",
+) -> tuple[Registration, bool]:
+    """Register someone, holding their seats for REGISTRATION_HOLD_MINUTES until they confirm.
+
+    Returns `(registration, created)`. When the address already has an active registration
+    for the event, nothing is created: the person is sent their link again (`created` False).
+    Side effects: seats held or a place on a waiting list; e-mail asking for confirmation.
+    Raises RegistrationClosed, WorkshopUnavailable.
+    """
+    now = timezone.now()
+    event = _lock_event(event.pk)
+    if event.registration_window(now) != "open":
+        raise RegistrationClosed(event.registration_window(now))
+    if workshop is not None and (workshop.event_id != event.pk or not workshop.is_workshop):
+        raise WorkshopUnavailable(workshop.pk)
+    _expire_stale_holds(event, now)
+
+    existing = (
+        Registration.objects.select_for_update()
+        .filter(event=event, email__iexact=email, status__in=Registration.ACTIVE_STATUSES)
+        .select_related("event", "workshop").first()
+    )
+    if existing is not None:
+        registration_send_link(registration=existing, again=True)
+        return existing, False
+
+    _fill_waitlists(event, now)
+    counts = _counts(event, now)
+    registration = Registration(
+        event=event, workshop=workshop, reference=_new_reference(),
+        first_name=first_name, last_name=last_name, email=email.strip(),
+        organisation=organisation, role=role, audience=audience,
+        accessibility_needs=list(accessibility_needs), accessibility_details=accessibility_details,
+        wants_news=wants_news, language=language, status=Status.PENDING,
+        hold_expires_at=now + dt.timedelta(minutes=settings.REGISTRATION_HOLD_MINUTES),
+        created_at=now, consented_at=now,
+    )
+    token, registration.token_hash = _new_token()
+    if counts["taken"] >= event.plenary_capacity:
+        registration.event_waitlist_seq = (counts["max_event_seq"] or 0) + 1
+    elif workshop is not None:
+        seats = counts["workshops"][workshop.pk]
+        if seats["taken"] >= seats["capacity"]:
+            registration.workshop_waitlist_seq = (counts["max_workshop_seq"] or 0) + 1
+    registration.save()
+    RegistrationTransition.objects.create(
+        registration=registration, from_status="", to_status=Status.PENDING, at=now,
+        note="submitted",
+    )
+    _send_confirm_request(registration, token=token)
+    return registration, True
+
+
+def registration_for_token(token: str) -> Registration | None:
+    if not token or len(token) > 100:
+        return None
+    return (
+        Registration.objects.select_related("event", "workshop")
+        .filter(token_hash=hash_token(token)).first()
+    )
+
+
+@transaction.atomic
+def registration_confirm(*, token: str) -> Registration | None:
+    """Confirm the e-mail address (double opt-in); the registration then counts.
+
+    A held seat becomes confirmed; a place on the day's waiting list becomes `waitlisted`
+    (promoted at once if a seat is free and nobody is ahead). Confirming twice is harmless.
+    A hold that ran out is marked `expired` and returned as such (the view answers 410).
+    Returns None for an unknown token. Side effect: e-mail with the ticket or the position.
+    """
+    now = timezone.now()
+    found = registration_for_token(token)
+    if found is None:
+        return None
+    _lock_event(found.event_id)
+    registration = _lock_registration(found.pk)
+    if registration.status != Status.PENDING:
+        return registration
+    if registration.hold_expires_at <= now:
+        _transition(registration, Status.EXPIRED, now=now, note="hold expired")
+        registration.save()
+        return registration
+    if registration.event_waitlist_seq is None:
+        _transition(registration, Status.CONFIRMED, now=now, note="e-mail confirmed")
+    else:
+        _transition(registration, Status.WAITLISTED, now=now, note="e-mail confirmed")
+    registration.save()
+    _fill_waitlists(registration.event, now, quiet_for=registration.pk)
+    registration.refresh_from_db()
+    _send_status_email(registration, token=token)
+    return registration
+
+
+@transaction.atomic
+def registration_cancel(*, registration: Registration, by=None, note: str = "") -> Registration:
+    """Cancel and give the freed seats to the first in line, in the same transaction.
+
+    Side effects: e-mail to the person; e-mail to each person promoted. Idempotent.
+    """
+    now = timezone.now()
+    event = _lock_event(registration.event_id)
+    registration = _lock_registration(registration.pk)
+    if registration.status not in Registration.ACTIVE_STATUSES:
+        return registration
+    _transition(registration, Status.CANCELLED, now=now, by=by,
+                note=note or ("by staff" if by else "by the registrant"))
+    registration.save()
+    _fill_waitlists(event, now)
+    _send_cancelled_email(registration)
+    return registration
+
+
+@transaction.atomic
+def registration_change_workshop(
+    *, registration: Registration, workshop: Session | None, by=None
+) -> Registration:
+    """Move a confirmed person to another workshop when it has a free seat (or to none).
+
+    The seat left behind goes to the first in line for that workshop. Raises
+    WorkshopUnavailable when the new workshop is full or not part of the event.
+    """
+    now = timezone.now()
+    event = _lock_event(registration.event_id)
+    registration = _lock_registration(registration.pk)
+    if registration.status not in (Status.CONFIRMED, Status.WAITLISTED):
+        raise InvalidTransition(registration.status)
+    if workshop is not None and (workshop.event_id != event.pk or not workshop.is_workshop):
+        raise WorkshopUnavailable(workshop.pk)
+    if (workshop.pk if workshop else None) == registration.workshop_id:
+        return registration
+    if workshop is not None and registration.status == Status.CONFIRMED:
+        seats = _counts(event, now)["workshops"][workshop.pk]
+        if seats["taken"] >= seats["capacity"]:
+            raise WorkshopUnavailable(workshop.pk)
+    registration.workshop = workshop
+    registration.workshop_waitlist_seq = None
+    registration.save()
+    RegistrationTransition.objects.create(
+        registration=registration, from_status=registration.status,
+        to_status=registration.status, at=now, by=by if by and by.is_authenticated else None,
+        note=f"workshop → {workshop.slug if workshop else '-'}"[:200],
+    )
+    _fill_waitlists(event, now)
+    return registration
+
+
+@transaction.atomic
+def registration_promote(*, registration: Registration, by=None) -> Registration:
+    """Staff: give a seat to this waiting person now (ahead of the line) if a seat is free.
+
+    Raises WorkshopUnavailable / InvalidTransition when there is no free seat or nothing to do.
+    Side effect: e-mail to the person with their ticket.
+    """
+    now = timezone.now()
+    event = _lock_event(registration.event_id)
+    registration = _lock_registration(registration.pk)
+    counts = _counts(event, now)
+    if registration.status == Status.WAITLISTED:
+        if counts["taken"] >= event.plenary_capacity:
+            raise InvalidTransition("day full")
+        registration.event_waitlist_seq = None
+        registration.promoted_at = now
+        _transition(registration, Status.CONFIRMED, now=now, by=by, note="promoted by staff")
+        if registration.workshop_id:
+            seats = counts["workshops"][registration.workshop_id]
+            if seats["taken"] >= seats["capacity"]:
+                registration.workshop_waitlist_seq = (counts["max_workshop_seq"] or 0) + 1
+    elif registration.status == Status.CONFIRMED and registration.on_workshop_waitlist:
+        seats = counts["workshops"][registration.workshop_id]
+        if seats["taken"] >= seats["capacity"]:
+            raise WorkshopUnavailable(registration.workshop_id)
+        registration.workshop_waitlist_seq = None
+        registration.promoted_at = now
+        RegistrationTransition.objects.create(
+            registration=registration, from_status=registration.status,
+            to_status=registration.status, at=now, by=by, note="workshop seat given by staff",
+        )
+    else:
+        raise InvalidTransition(registration.status)
+    registration.save()
+    _send_status_email(registration, token=None, promoted=True)
+    return registration
+
+
+@transaction.atomic
+def registration_send_link(*, registration: Registration, again: bool = True) -> None:
+    """Send the person their link again (a new one: the previous link stops working).
+
+    Pending: the confirmation link. Confirmed or waiting: the status e-mail with the private
+    link. Cancelled or expired: nothing (raises InvalidTransition).
+    """
+    registration = _lock_registration(registration.pk)
+    if registration.hold_is_valid:
+        _send_confirm_request(registration, token=_rotate_token(registration), again=again)
+    elif registration.status in (Status.CONFIRMED, Status.WAITLISTED):
+        _send_status_email(registration, token=None, again=again)
+    else:
+        raise InvalidTransition(registration.status)

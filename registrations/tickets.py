@@ -1,0 +1,72 @@
+"""The e-ticket: a QR code for check-in and a personal calendar file.
+
+The QR code encodes a signed reference (`COLLOQUE:<reference>:<signature>`), nothing personal:
+at the door, staff look the reference up; the signature proves it was issued by the site.
+"""
+
+import io
+
+import segno
+from django.conf import settings
+from django.core import signing
+from django.utils import timezone
+from icalendar import Calendar
+from icalendar import Event as VEvent
+
+from .models import Registration
+
+_SIGNER_SALT = "registrations.ticket"
+
+
+def ticket_payload(registration: Registration) -> str:
+    return "COLLOQUE:" + signing.Signer(salt=_SIGNER_SALT).sign(registration.reference)
+
+
+def ticket_reference_from_payload(payload: str) -> str | None:
+    """The reference of a scanned ticket, or None when the payload was not issued here."""
+    if not payload.startswith("COLLOQUE:"):
+        return None
+    try:
+        return signing.Signer(salt=_SIGNER_SALT).unsign(payload.removeprefix("COLLOQUE:"))
+    except signing.BadSignature:
+        return None
+
+
+def ticket_qr_png(registration: Registration) -> bytes:
+    buffer = io.BytesIO()
+    segno.make(ticket_payload(registration), error="m").save(buffer, kind="png", scale=6, border=4)
+    return buffer.getvalue()
+
+
+def ticket_qr_svg(registration: Registration) -> str:
+    return segno.make(ticket_payload(registration), error="m").svg_inline(
+        scale=5, border=4, omitsize=False
+    )
+
+
+def ticket_calendar(registration: Registration, manage_url: str) -> bytes:
+    """The day and, when the person holds a workshop seat, the workshop (RFC 5545)."""
+    event = registration.event
+    cal = Calendar()
+    cal.add("prodid", "-//OPMIRE Ville de Paris//Colloque//FR")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    items = [(f"registration-{registration.reference}@{event.slug}", event.title,
+              event.starts_at, event.ends_at, "")]
+    if registration.has_workshop_seat:
+        workshop = registration.workshop
+        items.append((f"registration-{registration.reference}-workshop@{event.slug}",
+                      f"{workshop.title} — {event.title}", workshop.start, workshop.end,
+                      workshop.room))
+    for uid, summary, start, end, room in items:
+        vevent = VEvent()
+        vevent.add("uid", uid)
+        vevent.add("dtstamp", timezone.now())
+        vevent.add("dtstart", start)
+        vevent.add("dtend", end)
+        vevent.add("summary", summary)
+        vevent.add("location", ", ".join(p for p in (room, event.venue, event.address) if p))
+        vevent.add("url", manage_url or settings.SITE_URL)
+        cal.add_component(vevent)
+    return cal.to_ical()

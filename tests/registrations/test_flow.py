@@ -1,0 +1,184 @@
+"""The whole public flow over HTTP, reading the e-mails like the person would."""
+
+import html
+import re
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from registrations.models import Registration
+from registrations.tickets import ticket_reference_from_payload
+
+from .conftest import last_mail_to, links_in
+
+pytestmark = pytest.mark.django_db
+
+
+def without_csrf(html):
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+
+
+def register(client, capture, data):
+    with capture(execute=True):
+        return client.post(reverse("registrations:register"), data)
+
+
+def test_register_confirm_manage_change_cancel(client, workshops, form_data,
+                                               django_capture_on_commit_callbacks):
+    secteurs, parents = workshops
+    page = client.get(reverse("registrations:register"))
+    assert page.status_code == 200
+    assert "Secteurs multi-collèges" in page.text and "30 places restantes" in page.text
+
+    response = register(client, django_capture_on_commit_callbacks,
+                        form_data(workshop=secteurs.pk, accessibility_needs=["lsf"]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("registrations:submitted")
+    registration = Registration.objects.get()
+    assert registration.status == Registration.Status.PENDING
+    assert registration.accessibility_needs == ["lsf"]
+
+    request_mail = last_mail_to("awa@example.org")
+    assert "Confirmez votre inscription" in request_mail.subject
+    assert request_mail.alternatives and request_mail.alternatives[0].mimetype == "text/html"
+    token = links_in(request_mail)["confirmer"]
+
+    confirm_url = reverse("registrations:confirm", kwargs={"token": token})
+    assert client.get(confirm_url).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(confirm_url)
+    assert response.status_code == 302
+    registration.refresh_from_db()
+    assert registration.status == Registration.Status.CONFIRMED
+    assert registration.confirmed_at is not None
+
+    ticket_mail = last_mail_to("awa@example.org")
+    assert ticket_mail.subject.startswith("Votre inscription est confirmée")
+    assert "Secteurs multi-collèges" in ticket_mail.body
+    names = {name: (content, mime) for name, content, mime in ticket_mail.attachments}
+    png = names[f"billet-{registration.reference}.png"]
+    assert png[0].startswith(b"\x89PNG") and png[1] == "image/png"
+    ics = next(content for name, (content, mime) in names.items() if name.endswith(".ics"))
+    ics = ics.decode() if isinstance(ics, bytes) else ics
+    assert "BEGIN:VEVENT" in ics and "Secteurs multi-collèges" in ics
+    manage_token = links_in(ticket_mail)["gerer"]
+    manage_url = reverse("registrations:manage", kwargs={"token": manage_token})
+
+    page = client.get(manage_url)
+    assert page.status_code == 200
+    assert "Inscription confirmée" in page.text and "<svg" in page.text
+    assert registration.reference in page.text
+    assert page["Cache-Control"].startswith("max-age=0") or "no-cache" in page["Cache-Control"]
+
+    response = client.post(reverse("registrations:change-workshop",
+                                   kwargs={"token": manage_token}), {"workshop": parents.pk})
+    assert response.status_code == 302
+    registration.refresh_from_db()
+    assert registration.workshop == parents and registration.has_workshop_seat
+
+    cancel_url = reverse("registrations:cancel", kwargs={"token": manage_token})
+    assert "Oui, annuler" in client.get(cancel_url).text
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(cancel_url)
+    registration.refresh_from_db()
+    assert registration.status == Registration.Status.CANCELLED
+    assert registration.cancelled_at is not None
+    assert "annulée" in last_mail_to("awa@example.org").subject
+    assert "Cette inscription est annulée" in client.get(manage_url).text
+
+
+def test_ticket_qr_payload_is_signed_reference(client, event, form_data,
+                                               django_capture_on_commit_callbacks):
+    register(client, django_capture_on_commit_callbacks, form_data())
+    token = links_in(mail.outbox[-1])["confirmer"]
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("registrations:confirm", kwargs={"token": token}))
+    registration = Registration.objects.get()
+    from registrations.tickets import ticket_payload
+
+    payload = ticket_payload(registration)
+    assert "Traoré" not in payload and "awa" not in payload
+    assert ticket_reference_from_payload(payload) == registration.reference
+    assert ticket_reference_from_payload(payload[:-2] + "xx") is None
+
+
+def test_english_registration_gets_english_links_and_language(
+    client, event, form_data, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/en/inscription/", form_data())
+    assert response.status_code == 302
+    assert Registration.objects.get().language == "en"
+    message = mail.outbox[-1]
+    assert "/en/inscription/confirmer/" in message.body
+
+
+def test_same_email_twice_sends_link_again_and_creates_nothing(
+    client, event, form_data, django_capture_on_commit_callbacks
+):
+    first = register(client, django_capture_on_commit_callbacks, form_data())
+    second = register(client, django_capture_on_commit_callbacks,
+                      form_data(email="AWA@example.org", first_name="Autre"))
+    assert first["Location"] == second["Location"]
+    assert without_csrf(client.get(second["Location"]).text) == without_csrf(
+        client.get(first["Location"]).text
+    )
+    assert Registration.objects.count() == 1
+    assert len(mail.outbox) == 2
+    again = mail.outbox[-1]
+    assert "Votre lien d'inscription" in again.subject
+    old_token = links_in(mail.outbox[0])["confirmer"]
+    new_token = links_in(again)["confirmer"]
+    assert client.get(reverse("registrations:confirm", kwargs={"token": old_token})
+                      ).status_code == 404
+    assert client.get(reverse("registrations:confirm", kwargs={"token": new_token})
+                      ).status_code == 200
+
+
+def test_known_confirmed_address_gets_manage_link(client, event, form_data,
+                                                  django_capture_on_commit_callbacks):
+    register(client, django_capture_on_commit_callbacks, form_data())
+    token = links_in(mail.outbox[-1])["confirmer"]
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("registrations:confirm", kwargs={"token": token}))
+    register(client, django_capture_on_commit_callbacks, form_data())
+    assert Registration.objects.count() == 1
+    again = mail.outbox[-1]
+    assert "gerer" in links_in(again)
+    assert "déjà" in again.body
+
+
+def test_full_workshop_offers_waiting_list_with_position(
+    client, workshops, form_data, django_capture_on_commit_callbacks
+):
+    _, parents = workshops
+    tokens = []
+    for n in range(4):
+        register(client, django_capture_on_commit_callbacks,
+                 form_data(email=f"p{n}@example.org", workshop=parents.pk))
+        tokens.append(links_in(mail.outbox[-1])["confirmer"])
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(reverse("registrations:confirm", kwargs={"token": tokens[-1]}))
+    page = client.get(reverse("registrations:register"))
+    assert "complet : inscription sur liste d'attente" in html.unescape(page.text)
+    fourth = last_mail_to("p3@example.org")
+    assert "liste d'attente, en position 2" in fourth.body
+    manage = client.get(reverse("registrations:manage",
+                                kwargs={"token": links_in(fourth)["gerer"]}))
+    assert "en position 2" in manage.text
+
+    # The first seated person cancels: p2 (first in line) gets the seat and an e-mail.
+    first_manage = links_in(last_mail_to("p0@example.org"))["gerer"]
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("registrations:cancel", kwargs={"token": first_manage}))
+    promoted = Registration.objects.get(email="p2@example.org")
+    assert promoted.has_workshop_seat and promoted.promoted_at is not None
+    message = last_mail_to("p2@example.org")
+    assert "Une place s'est libérée" in message.subject
+    assert "Parents et mixité" in message.body
+    assert Registration.objects.get(email="p3@example.org").workshop_waitlist_seq is not None
+    manage = client.get(reverse("registrations:manage",
+                                kwargs={"token": links_in(fourth)["gerer"]}))
+    assert "en position 1" in manage.text
