@@ -1,0 +1,135 @@
+import html
+
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core.files.base import ContentFile
+from django.urls import reverse
+
+from press import services
+from press.models import Status
+
+from .conftest import PDF
+from .factories import AccreditationFactory
+
+CHANGELIST = reverse("admin:press_accreditationrequest_changelist")
+
+
+def text(response) -> str:
+    return html.unescape(response.content.decode())
+
+
+def test_changelist_filters_by_status_and_media_type(moderator_client, staff_user):
+    radio = AccreditationFactory(outlet="France Bleu", media_type="radio")
+    AccreditationFactory(outlet="Le Monde", media_type="print")
+    rejected = AccreditationFactory(outlet="Blog Perso", media_type="web")
+    services.accreditation_reject(accreditation=rejected, actor=staff_user, reason="Hors sujet")
+    page = text(moderator_client.get(CHANGELIST))
+    assert "France Bleu" in page and "Le Monde" in page and "Blog Perso" in page
+    page = text(moderator_client.get(CHANGELIST, {"media_type__exact": "radio"}))
+    assert "France Bleu" in page and "Le Monde" not in page
+    page = text(moderator_client.get(CHANGELIST, {"status__exact": "rejected"}))
+    assert "Blog Perso" in page and "France Bleu" not in page
+    page = text(moderator_client.get(CHANGELIST, {"q": radio.last_name}))
+    assert "France Bleu" in page and "Le Monde" not in page
+
+
+def test_bulk_approval_sends_each_journalist_a_badge(
+    moderator_client, mailoutbox, django_capture_on_commit_callbacks
+):
+    accreditations = AccreditationFactory.create_batch(3)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = moderator_client.post(CHANGELIST, {
+            "action": "approve_selected",
+            ACTION_CHECKBOX_NAME: [a.pk for a in accreditations],
+        }, follow=True)
+    assert "3 accréditations accordées" in text(response)
+    for accreditation in accreditations:
+        accreditation.refresh_from_db()
+        assert accreditation.status == Status.APPROVED
+    assert sorted(m.to[0] for m in mailoutbox) == sorted(a.email for a in accreditations)
+    assert all(m.attachments[0][2] == "application/pdf" for m in mailoutbox)
+
+
+def test_bulk_approval_reports_refused_transitions(moderator_client, staff_user, mailoutbox,
+                                                   django_capture_on_commit_callbacks):
+    pending = AccreditationFactory()
+    rejected = AccreditationFactory()
+    services.accreditation_reject(accreditation=rejected, actor=staff_user, reason="Non")
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = moderator_client.post(CHANGELIST, {
+            "action": "approve_selected", ACTION_CHECKBOX_NAME: [pending.pk, rejected.pk],
+        }, follow=True)
+    page = text(response)
+    assert "1 accréditation accordée" in page
+    assert f"{rejected.full_name} : impossible de passer de « Accréditation refusée »" in page
+    rejected.refresh_from_db()
+    assert rejected.status == Status.REJECTED
+    assert [m.to[0] for m in mailoutbox] == [pending.email]
+
+
+def test_rejection_asks_for_a_reason_first(moderator_client, mailoutbox,
+                                           django_capture_on_commit_callbacks):
+    accreditation = AccreditationFactory()
+    data = {"action": "reject_selected", ACTION_CHECKBOX_NAME: [accreditation.pk]}
+    page = text(moderator_client.post(CHANGELIST, data))
+    assert "Refuser l'accréditation" in page and 'name="message"' in page
+    page = text(moderator_client.post(CHANGELIST, {**data, "apply": "1", "message": ""}))
+    assert "Ce message est obligatoire" in page
+    accreditation.refresh_from_db()
+    assert accreditation.status == Status.SUBMITTED
+    with django_capture_on_commit_callbacks(execute=True):
+        response = moderator_client.post(
+            CHANGELIST, {**data, "apply": "1", "message": "Jauge atteinte"}, follow=True)
+    assert "1 accréditation(s) refusée(s)" in text(response)
+    accreditation.refresh_from_db()
+    assert accreditation.status == Status.REJECTED
+    assert "Jauge atteinte" in mailoutbox[0].body
+
+
+def test_request_for_information_from_the_admin(moderator_client, staff_user, mailoutbox,
+                                                django_capture_on_commit_callbacks):
+    accreditation = AccreditationFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        moderator_client.post(CHANGELIST, {
+            "action": "request_info_selected", ACTION_CHECKBOX_NAME: [accreditation.pk],
+            "apply": "1", "message": "Pouvez-vous joindre une lettre de mission ?",
+        })
+    accreditation.refresh_from_db()
+    assert accreditation.status == Status.INFO_REQUESTED
+    last = accreditation.transitions.last()
+    assert (last.actor, last.message) == (staff_user, "Pouvez-vous joindre une lettre de mission ?")
+    assert "lettre de mission" in mailoutbox[0].body
+
+
+def test_change_view_shows_history_and_document_link_and_keep_choice(moderator_client,
+                                                                     staff_user):
+    accreditation = AccreditationFactory(press_card_number="",
+                                         assignment_letter=ContentFile(PDF, name="a.pdf"))
+    services.accreditation_request_info(accreditation=accreditation, actor=staff_user,
+                                        message="Quel sujet ?")
+    url = reverse("admin:press_accreditationrequest_change", args=[accreditation.pk])
+    page = text(moderator_client.get(url))
+    assert reverse("press:document", kwargs={"pk": accreditation.pk}) in page
+    assert "Quel sujet ?" in page and "presse" in page  # the actor's username
+    assert 'name="keep_documents"' in page
+    response = moderator_client.post(url, {"keep_documents": "on", "transitions-TOTAL_FORMS": "2",
+                                           "transitions-INITIAL_FORMS": "2",
+                                           "transitions-MIN_NUM_FORMS": "0",
+                                           "transitions-MAX_NUM_FORMS": "1000"})
+    assert response.status_code == 302
+    accreditation.refresh_from_db()
+    assert accreditation.keep_documents
+
+
+def test_changelist_says_which_documents_were_kept_or_deleted(moderator_client, staff_user):
+    kept = AccreditationFactory(outlet="Kept", press_card_number="", keep_documents=True,
+                                assignment_letter=ContentFile(PDF, name="a.pdf"))
+    deleted = AccreditationFactory(outlet="Deleted", press_card_number="",
+                                   assignment_letter=ContentFile(PDF, name="b.pdf"))
+    for accreditation in (kept, deleted):
+        services.accreditation_approve(accreditation=accreditation, actor=staff_user)
+    page = text(moderator_client.get(CHANGELIST))
+    assert "conservés" in page and "supprimés" in page
+    change = text(moderator_client.get(
+        reverse("admin:press_accreditationrequest_change", args=[deleted.pk])))
+    assert "Supprimée après la décision" in change
