@@ -108,7 +108,7 @@ class AccreditationForm(forms.ModelForm):
         return cleaned
 
     def _post_clean(self):
-        # The service builds and validates the instance (with the event); the form only checks fields.
+        # The service builds and validates the instance (it knows the event).
         pass
 
     def service_data(self) -> dict:

@@ -219,7 +219,7 @@ class AccreditationRequest(models.Model):
             ),
             models.CheckConstraint(
                 condition=~Q(press_card_number="") | ~Q(assignment_letter="")
-                | Q(status__in=list(FINAL_STATUSES)),
+                | Q(status__in=[Status.APPROVED, Status.REJECTED]),
                 name="accreditation_card_or_letter",
             ),
             models.UniqueConstraint(
@@ -247,11 +247,8 @@ class AccreditationRequest(models.Model):
 
     @property
     def equipment(self) -> list[str]:
-        return [
-            str(field.verbose_name)
-            for field in (self._meta.get_field(n) for n in ("has_camera", "has_tripod", "has_lights"))
-            if getattr(self, field.name)
-        ]
+        names = ("has_camera", "has_tripod", "has_lights")
+        return [str(self._meta.get_field(n).verbose_name) for n in names if getattr(self, n)]
 
     @property
     def document_state(self) -> str:

@@ -51,8 +51,9 @@ def test_press_area_lists_press_kit_documents_staff_publish(client, event, setti
 
 
 def test_press_area_uses_staff_edited_contact(client, event):
-    PressInfo.objects.create(event=event, contact_name="Jean Dupont", contact_phone="01 00 00 00 00",
-                             contact_email="jean@paris.fr", personality="Une adjointe")
+    PressInfo.objects.create(event=event, contact_name="Jean Dupont",
+                             contact_phone="01 00 00 00 00", contact_email="jean@paris.fr",
+                             personality="Une adjointe")
     body = html.unescape(client.get(reverse("press:area")).content.decode())
     assert "Jean Dupont" in body and "Une adjointe" in body and "Camille" not in body
 
@@ -174,7 +175,8 @@ def test_after_the_deadline_the_form_is_closed_and_gives_the_press_contact(clien
         assert 'name="first_name"' not in page
         response = client.post(URL, form_data(
             press_card_number="", assignment_letter=upload("l.pdf", PDF)))
-        assert "Les demandes d'accréditation sont closes" in html.unescape(response.content.decode())
+        closed = html.unescape(response.content.decode())
+        assert "Les demandes d'accréditation sont closes" in closed
         area = html.unescape(client.get(reverse("press:area")).content.decode())
         assert "closes depuis" in area
     assert AccreditationRequest.objects.count() == 0
