@@ -45,7 +45,7 @@ class SessionInlineFormSet(BaseInlineFormSet):
                     form.add_error("room", ValidationError(
                         _("La salle « %(room)s » est déjà occupée par « %(other)s » sur ce "
                           "créneau."),
-                        params={"room": data["room"], "other": other_data.get("title", "")},
+                        params={"room": data["room"], "other": other.instance.title},
                     ))
                     break
 

@@ -58,8 +58,9 @@ def test_clean_explains_a_session_outside_the_event_hours(event):
     assert _errors(session)["start"] == [
         "La séance doit se tenir pendant l'événement, le 17/05/2030 entre 09:00 et 16:30."
     ]
-    other_day = SessionFactory.build(event=event, start=paris(event.date + dt.timedelta(days=1), 10),
-                                     end=paris(event.date + dt.timedelta(days=1), 11))
+    next_day = event.date + dt.timedelta(days=1)
+    other_day = SessionFactory.build(event=event, start=paris(next_day, 10),
+                                     end=paris(next_day, 11))
     assert "start" in _errors(other_day)
 
 

@@ -1,0 +1,49 @@
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from program.demo import load_demo
+from program.models import Event, Page, Session, SessionSpeaker, Speaker
+from tests.factories import SessionSpeakerFactory, SpeakerFactory, WorkshopFactory, paris
+
+pytestmark = pytest.mark.django_db
+
+
+def _add_workshops(event: Event, count: int) -> None:
+    """More workshops, each with two new speakers, to show the page cost does not grow."""
+    for index in range(count):
+        start = paris(event.date, 9) + dt.timedelta(minutes=15 * (index % 20))
+        workshop = WorkshopFactory(event=event, room=f"Salle annexe {index}", start=start,
+                                   end=start + dt.timedelta(hours=1))
+        for _ in range(2):
+            SessionSpeakerFactory(session=workshop, speaker=SpeakerFactory())
+
+
+def _queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(url).status_code == 200
+    return len(context.captured_queries)
+
+
+@pytest.mark.parametrize("url", ["/", "/programme/", "/intervenants/", "/en/programme/"])
+def test_page_queries_do_not_grow_with_sessions_and_speakers(client, demo_event, url):
+    with_9 = _queries(client, url)
+    _add_workshops(demo_event, 21)
+    assert demo_event.sessions.count() == 30
+    with_30 = _queries(client, url)
+    assert with_30 == with_9
+    assert with_30 <= 10
+
+
+def test_load_demo_twice_changes_nothing(db):
+    load_demo()
+    models = (Event, Session, Speaker, SessionSpeaker, Page)
+    first = {model.__name__: model.objects.count() for model in models}
+    assert first == {"Event": 1, "Session": 9, "Speaker": 9, "SessionSpeaker": 14, "Page": 4}
+    load_demo()
+    assert {model.__name__: model.objects.count() for model in models} == first
+    assert all(page.is_demo and page.body_fr and page.body_en for page in Page.objects.all())
+    assert Session.objects.plenaries().count() == 4
+    assert Session.objects.workshops().count() == 5
