@@ -35,6 +35,8 @@ class RegistrationForm(forms.Form):
         label=_("Adresse e-mail"), max_length=254,
         help_text=_("Vous recevrez un lien pour confirmer votre inscription."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={"invalid": _("Saisissez une adresse e-mail valide, par exemple "
+                                     "nom@exemple.fr.")},
     )
     organisation = forms.CharField(
         label=_("Organisation"), max_length=200, required=False,
@@ -93,6 +95,7 @@ class RegistrationForm(forms.Form):
         )
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.disable_csrf = True
         self.helper.layout = Layout(
             Fieldset(_("Vos coordonnées"), "first_name", "last_name", "email", "organisation",
                      "role", "audience"),

@@ -1,0 +1,122 @@
+"""Bad input: a clear message on the form, nothing stored, never a 500."""
+
+import datetime as dt
+import html
+
+import pytest
+import time_machine
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from registrations.models import Registration
+
+from .conftest import links_in
+
+pytestmark = pytest.mark.django_db
+URL = reverse("registrations:register")
+
+
+def post(client, capture, data, **extra):
+    with capture(execute=True):
+        return client.post(URL, data, **extra)
+
+
+@pytest.mark.parametrize("overrides, field, message", [
+    ({"email": "pas-une-adresse"}, "email", "Saisissez une adresse e-mail valide"),
+    ({"privacy_consent": None}, "privacy_consent",
+     "Votre accord est nécessaire pour vous inscrire."),
+    ({"first_name": "x" * 10_000}, "first_name", "au plus 100 caractères"),
+    ({"organisation": "x" * 10_000}, "organisation", "au plus 200 caractères"),
+    ({"accessibility_details": "x" * 10_000}, "accessibility_details", "au plus 500 caractères"),
+    ({"workshop": "999999"}, "workshop", "Cet atelier n'existe pas"),
+    ({"workshop": "abc"}, "workshop", "Cet atelier n'existe pas"),
+    ({"audience": "astronaute"}, "audience", "Sélectionnez un choix valide"),
+    ({"accessibility_needs": ["jetpack"]}, "accessibility_needs", "Sélectionnez un choix valide"),
+    ({"last_name": ""}, "last_name", "Ce champ est obligatoire."),
+])
+def test_invalid_submission_shows_error_and_stores_nothing(
+    client, workshops, form_data, django_capture_on_commit_callbacks, overrides, field, message
+):
+    response = post(client, django_capture_on_commit_callbacks, form_data(**overrides))
+    assert response.status_code == 200
+    text = html.unescape(response.text)
+    assert 'id="error-summary"' in text and message in text
+    assert f'href="#id_{field}' in text
+    assert Registration.objects.count() == 0
+    assert mail.outbox == []
+
+
+def test_workshop_of_another_event_is_refused(client, event, form_data,
+                                              django_capture_on_commit_callbacks):
+    from tests.factories import WorkshopFactory
+
+    other = WorkshopFactory()
+    response = post(client, django_capture_on_commit_callbacks, form_data(workshop=other.pk))
+    assert "Cet atelier n'existe pas" in html.unescape(response.text)
+    assert Registration.objects.count() == 0
+
+
+def test_required_fields_are_marked(client, event):
+    text = client.get(URL).text
+    assert "Les champs marqués d'un astérisque (*) sont obligatoires." in html.unescape(text)
+    assert text.count('class="asteriskField"') >= 5
+    assert 'href="/donnees-personnelles/"' in text or "donnees-personnelles" in text
+
+
+def test_honeypot_pretends_success_and_stores_nothing(client, event, form_data,
+                                                      django_capture_on_commit_callbacks):
+    response = post(client, django_capture_on_commit_callbacks,
+                    form_data(website="http://spam.example"))
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "registrations:submitted")
+    assert Registration.objects.count() == 0 and mail.outbox == []
+
+
+def test_double_submit_creates_one_registration(client, event, form_data,
+                                                django_capture_on_commit_callbacks):
+    for _ in range(2):
+        assert post(client, django_capture_on_commit_callbacks, form_data()).status_code == 302
+    assert Registration.objects.count() == 1
+
+
+def test_csrf_is_required(event, form_data):
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post(URL, form_data())
+    assert response.status_code == 403
+    assert Registration.objects.count() == 0
+
+
+@pytest.mark.parametrize("token", ["x", "a" * 43, "a" * 5000, "%00", "'; DROP TABLE"])
+def test_tampered_token_is_a_friendly_404(client, event, token):
+    for name in ("confirm", "manage", "cancel"):
+        response = client.get(reverse(f"registrations:{name}", kwargs={"token": token}))
+        assert response.status_code == 404
+        assert "Ce lien n'est pas valide" in html.unescape(response.text)
+    response = client.post(reverse("registrations:confirm", kwargs={"token": "a" * 43}))
+    assert response.status_code == 404
+
+
+def test_expired_hold_gives_410_and_frees_the_seat(client, workshops, form_data,
+                                                   django_capture_on_commit_callbacks):
+    _, parents = workshops
+    post(client, django_capture_on_commit_callbacks,
+         form_data(email="slow@example.org", workshop=parents.pk))
+    token = links_in(mail.outbox[-1])["confirmer"]
+    later = timezone.now() + dt.timedelta(minutes=31)
+    with time_machine.travel(later, tick=False):
+        page = client.get(URL)
+        assert "2 places restantes" in page.text  # the hold ran out: both seats are free again
+        response = client.post(reverse("registrations:confirm", kwargs={"token": token}))
+        assert response.status_code == 410
+        assert "Ce lien a expiré" in html.unescape(response.text)
+        registration = Registration.objects.get()
+        assert registration.status == Registration.Status.EXPIRED
+        assert registration.expired_at == later
+        assert client.get(reverse("registrations:manage", kwargs={"token": token})
+                          ).status_code == 410
+        # The same address may register again.
+        post(client, django_capture_on_commit_callbacks,
+             form_data(email="slow@example.org", workshop=parents.pk))
+        assert Registration.objects.filter(status=Registration.Status.PENDING).count() == 1
