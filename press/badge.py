@@ -13,6 +13,7 @@ from django.utils import formats, translation
 from reportlab.lib.pagesizes import A6
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen import canvas
 
 from .models import AccreditationRequest
@@ -33,6 +34,15 @@ def badge_qr_svg(accreditation: AccreditationRequest) -> str:
     return badge_qr(accreditation).svg_inline(scale=4, border=2, title="QR code")
 
 
+def _centred(pdf, text: str, *, y: float, font: str, size: float, width: float) -> None:
+    """Draw `text` centred, shrinking the font so it fits within the badge's margins."""
+    room = width - 10 * mm
+    while size > 6 and stringWidth(text, font, size) > room:
+        size -= 0.5
+    pdf.setFont(font, size)
+    pdf.drawCentredString(width / 2, y, text)
+
+
 def badge_pdf(accreditation: AccreditationRequest) -> bytes:
     """A6 portrait badge, printable at home, in the journalist's language."""
     event = accreditation.event
@@ -50,22 +60,22 @@ def badge_pdf(accreditation: AccreditationRequest) -> bytes:
         pdf.setFont("Helvetica-Bold", 30)
         pdf.drawCentredString(width / 2, height - 20 * mm, translation.gettext("PRESSE"))
         pdf.setFillColorRGB(0, 0, 0)
-        pdf.setFont("Helvetica-Bold", 16)
-        pdf.drawCentredString(width / 2, height - 42 * mm, accreditation.full_name[:40])
-        pdf.setFont("Helvetica", 12)
-        pdf.drawCentredString(width / 2, height - 49 * mm, accreditation.outlet[:50])
-        pdf.drawCentredString(width / 2, height - 55 * mm, str(accreditation.get_role_display()))
+        lines = [
+            (accreditation.full_name, 42, "Helvetica-Bold", 16),
+            (accreditation.outlet, 49, "Helvetica", 12),
+            (str(accreditation.get_role_display()), 55, "Helvetica", 12),
+        ]
+        for text, from_top, font, size in lines:
+            _centred(pdf, text, y=height - from_top * mm, font=font, size=size, width=width)
         pdf.drawImage(ImageReader(png), (width - 45 * mm) / 2, 30 * mm, 45 * mm, 45 * mm)
-        pdf.setFont("Helvetica", 9)
-        pdf.drawCentredString(width / 2, 22 * mm, event.title[:70])
-        pdf.drawCentredString(
-            width / 2, 17 * mm,
-            f"{formats.date_format(event.date, 'l j F Y')} — {event.venue}"[:80],
-        )
-        pdf.drawCentredString(
-            width / 2, 10 * mm,
-            translation.gettext("Badge personnel, à présenter avec une pièce d'identité."),
-        )
+        footer = [
+            (event.title, 22, "Helvetica-Bold", 9),
+            (f"{formats.date_format(event.date, 'l j F Y')} — {event.venue}", 17, "Helvetica", 9),
+            (translation.gettext("Badge personnel, à présenter avec une pièce d'identité."),
+             10, "Helvetica", 8),
+        ]
+        for text, from_bottom, font, size in footer:
+            _centred(pdf, text, y=from_bottom * mm, font=font, size=size, width=width)
         pdf.showPage()
         pdf.save()
     return out.getvalue()

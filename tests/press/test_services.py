@@ -102,8 +102,34 @@ def test_approval_mail_carries_the_badge_and_practical_instructions(
     assert "08:30" in mail.body and "Porte de Lobau" in mail.body
     assert "pièce d'identité" in mail.body
     assert f"/presse/accreditation/suivi/{accreditation.token}/badge/" in mail.body
-    # The badge holds a check-in link, not the journalist's personal data in clear
-    assert accreditation.email.encode() not in content
+    badge_text = pdf_text(content)
+    for expected in ("PRESSE", accreditation.full_name, "France Inter", "JRI",
+                     accreditation.event.title):
+        assert expected in badge_text
+    # The QR code holds a check-in link, not the journalist's personal data in clear
+    assert accreditation.email not in badge_text
+
+
+def pdf_text(content: bytes) -> str:
+    """The strings drawn on a reportlab PDF page (its streams are zlib, maybe ASCII85)."""
+    import base64
+    import codecs
+    import re
+    import zlib
+
+    found = []
+    for stream in re.findall(rb"stream\r?\n(.*?)endstream", content, re.S):
+        for decode in (zlib.decompress,
+                       lambda s: zlib.decompress(base64.a85decode(s.strip(), adobe=True))):
+            try:
+                found += re.findall(rb"\((.*?)\) Tj", decode(stream))
+                break
+            except (zlib.error, ValueError):
+                continue
+    return " ".join(
+        codecs.escape_decode(s.replace(b"\\(", b"(").replace(b"\\)", b")"))[0].decode("cp1252")
+        for s in found
+    )
 
 
 def test_rejection_needs_a_reason_and_mails_it_with_the_press_contact(
