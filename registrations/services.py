@@ -63,7 +63,8 @@ def _lock_event(event_id: int) -> Event:
 
 
 def _lock_registration(registration_id: int) -> Registration:
-    return Registration.objects.select_for_update().select_related("event", "workshop").get(
+    return Registration.objects.select_for_update(of=("self",)).select_related(
+        "event", "workshop").get(
         pk=registration_id
     )
 
@@ -275,8 +276,8 @@ def registration_create(
     Side effects: seats held or a place on a waiting list; e-mail asking for confirmation.
     Raises RegistrationClosed, WorkshopUnavailable.
     """
-    now = timezone.now()
     event = _lock_event(event.pk)
+    now = timezone.now()  # read after the lock: creation times follow the order of the lock
     if event.registration_window(now) != "open":
         raise RegistrationClosed(event.registration_window(now))
     if workshop is not None and (workshop.event_id != event.pk or not workshop.is_workshop):
@@ -284,7 +285,7 @@ def registration_create(
     _expire_stale_holds(event, now)
 
     existing = (
-        Registration.objects.select_for_update()
+        Registration.objects.select_for_update(of=("self",))
         .filter(event=event, email__iexact=email, status__in=Registration.ACTIVE_STATUSES)
         .select_related("event", "workshop").first()
     )

@@ -14,7 +14,8 @@ from django_tasks_db.models import DBTaskResult
 
 from registrations.models import Registration
 
-pytestmark = pytest.mark.django_db
+# The worker closes its database connection between tasks: no wrapping test transaction.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def run_worker():
