@@ -8,8 +8,9 @@ Every function checks the change against `models.TRANSITIONS`, records an
 import datetime as dt
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -27,6 +28,8 @@ from .models import (
     PressInfo,
     Status,
 )
+
+RETENTION_DAYS = 92
 
 
 class AccreditationError(Exception):
@@ -135,11 +138,37 @@ def accreditation_submit(
                 accreditation=accreditation, from_status="", to_status=Status.SUBMITTED
             )
             _email(accreditation, "acknowledgement")
-    except BaseException:
+    except BaseException as exc:
         if document and accreditation.assignment_letter:
             accreditation.assignment_letter.storage.delete(accreditation.assignment_letter.name)
+        if isinstance(exc, IntegrityError):  # a twin request committed in between
+            raise ValidationError(
+                _("Une demande d'accréditation est déjà en cours pour cette adresse e-mail.")
+            ) from exc
         raise
     return accreditation
+
+
+def accreditation_purge_expired(*, today: dt.date | None = None) -> int:
+    """Delete the requests (and documents) of editions held more than RETENTION_DAYS ago.
+
+    Announced on the form (« supprimées trois mois après le colloque »); run daily by
+    `manage.py purge_press_data`. Returns the number of requests deleted.
+    """
+    today = today or timezone.localdate()
+    expired = AccreditationRequest.objects.filter(
+        event__date__lt=today - dt.timedelta(days=RETENTION_DAYS)
+    )
+    count = 0
+    for accreditation in expired.iterator():
+        with transaction.atomic():
+            if accreditation.assignment_letter:
+                name = accreditation.assignment_letter.name
+                storage = accreditation.assignment_letter.storage
+                transaction.on_commit(lambda n=name, s=storage: s.delete(n))
+            accreditation.delete()
+            count += 1
+    return count
 
 
 @transaction.atomic

@@ -217,3 +217,21 @@ def test_submit_after_the_deadline_stores_nothing(event):
             now=event.press_accreditation_deadline + dt.timedelta(seconds=1),
         )
     assert AccreditationRequest.objects.count() == 0
+
+
+def test_requests_are_purged_three_months_after_the_event(db, django_capture_on_commit_callbacks):
+    import datetime as dt
+
+    from django.core.management import call_command
+
+    old = _with_document()
+    old.event.date = dt.date(2026, 1, 10)
+    old.event.save()
+    recent = AccreditationFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.accreditation_purge_expired(today=dt.date(2026, 4, 10)) == 0
+        assert services.accreditation_purge_expired(today=dt.date(2026, 4, 13)) == 1
+    assert list(AccreditationRequest.objects.all()) == [recent]
+    assert private_files() == []
+    call_command("purge_press_data")
+    assert list(AccreditationRequest.objects.all()) == [recent]
