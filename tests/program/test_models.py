@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from program.models import Session
 from tests.factories import EventFactory, SessionFactory, WorkshopFactory, paris
@@ -103,3 +103,15 @@ def test_registration_window_follows_dates_and_the_staff_switch(event):
     assert event.registration_window(closes) == "closed"
     event.registrations_closed = True
     assert event.registration_window(opens) == "closed"
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="exclusion constraint: PostgreSQL")
+def test_postgres_refuses_overlapping_sessions_in_one_room(event):
+    WorkshopFactory(event=event, room="Salon Bertrand")  # 14h00-16h00
+    _integrity_error(event=event, kind="workshop", title="Chevauche", slug="chevauche",
+                     capacity=20, room="Salon Bertrand",
+                     start=paris(event.date, 15), end=paris(event.date, 16, 30))
+    Session.objects.create(event=event, kind="workshop", title="Ensuite", slug="ensuite",
+                           capacity=20, room="Salon Bertrand",
+                           start=paris(event.date, 16), end=paris(event.date, 16, 30))
