@@ -60,6 +60,7 @@ class AccreditationRequestAdmin(admin.ModelAdmin):
     inlines = [TransitionInline]
     actions = ["approve_selected", "request_info_selected", "reject_selected"]
     change_list_template = "press/admin/change_list.html"
+    change_form_template = "press/admin/change_form.html"
     fieldsets = [
         (_("Décision"), {"fields": ["status", "keep_documents", "document_link"]}),
         (_("Journaliste"), {"fields": [
@@ -82,6 +83,19 @@ class AccreditationRequestAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """Decision buttons on the request itself; they run the same admin actions."""
+        extra_context = {
+            **(extra_context or {}),
+            "pending_statuses": [Status.SUBMITTED, Status.INFO_REQUESTED],
+            "decision_actions": [
+                ("approve_selected", _("Accorder")),
+                ("request_info_selected", _("Demander des informations")),
+                ("reject_selected", _("Refuser")),
+            ],
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("event")

@@ -280,4 +280,4 @@ class AccreditationTransition(models.Model):
         ordering = ["created_at", "pk"]
 
     def __str__(self):
-        return f"{self.from_status or '∅'} → {self.to_status}"
+        return f"{self.get_from_status_display() or '—'} → {self.get_to_status_display()}"

@@ -133,3 +133,12 @@ def test_changelist_says_which_documents_were_kept_or_deleted(moderator_client, 
     change = text(moderator_client.get(
         reverse("admin:press_accreditationrequest_change", args=[deleted.pk])))
     assert "Supprimée après la décision" in change
+
+
+def test_change_view_offers_decisions_while_pending_only(moderator_client, staff_user):
+    accreditation = AccreditationFactory()
+    url = reverse("admin:press_accreditationrequest_change", args=[accreditation.pk])
+    page = text(moderator_client.get(url))
+    assert 'value="approve_selected"' in page and 'value="reject_selected"' in page
+    services.accreditation_approve(accreditation=accreditation, actor=staff_user)
+    assert 'value="approve_selected"' not in text(moderator_client.get(url))

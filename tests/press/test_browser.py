@@ -4,6 +4,7 @@ import os
 import tempfile
 
 import pytest
+from playwright.sync_api import expect
 
 from press import services
 from press.demo import load_press_demo
@@ -51,3 +52,21 @@ def test_badge_page(page, live_server, press_event, django_user_model):
     page.screenshot(path=f"{SHOTS}/badge-1280.png", full_page=True)
     page.set_viewport_size({"width": 390, "height": 900})
     page.screenshot(path=f"{SHOTS}/badge-390.png", full_page=True)
+
+
+def test_admin_moderation_pages(page, live_server, press_event, django_user_model):
+    django_user_model.objects.create_superuser("chef", "chef@example.org", "pw-chef-12345")
+    accreditation = AccreditationFactory(event=press_event, outlet="Mediapart", media_type="web")
+    page.goto(live_server.url + "/admin/login/")
+    page.fill("#id_username", "chef")
+    page.fill("#id_password", "pw-chef-12345")
+    page.click("input[type=submit]")
+    page.goto(live_server.url + f"/admin/press/accreditationrequest/{accreditation.pk}/change/")
+    page.screenshot(path=f"{SHOTS}/admin-change.png", full_page=True)
+    page.get_by_role("button", name="Refuser").click()
+    assert page.locator("textarea[name=message]").is_visible()
+    page.screenshot(path=f"{SHOTS}/admin-reject.png", full_page=True)
+    page.fill("textarea[name=message]", "Hors du champ du colloque")
+    page.get_by_role("button", name="Envoyer").click()
+    expect(page.locator(".messagelist")).to_contain_text("1 accréditation(s) refusée(s)")
+    page.screenshot(path=f"{SHOTS}/admin-list.png", full_page=True)
