@@ -6,17 +6,15 @@ file twice updates the entry instead of duplicating it.
 """
 
 import datetime as dt
-import html
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.utils import timezone
-from django.utils.html import strip_tags
 from icalendar import Calendar
 from icalendar import Event as VEvent
 
 from .models import Event, Session
-from .templatetags.colloque import markdown
+from .templatetags.colloque import plain
 
 
 def _calendar() -> Calendar:
@@ -37,10 +35,6 @@ def _finish(cal: Calendar, day: dt.date) -> bytes:
 def _uid(name: str) -> str:
     host = urlsplit(settings.SITE_URL).hostname or "colloque.invalid"
     return f"{name}@{host}"
-
-
-def _plain(text: str) -> str:
-    return html.unescape(strip_tags(markdown(text))).strip()
 
 
 def _vevent(*, uid, summary, start, end, location, description, url) -> VEvent:
@@ -76,7 +70,7 @@ def session_calendar(session: Session) -> bytes:
     cal = _calendar()
     location = ", ".join(part for part in (session.room, event.venue, event.address) if part)
     speakers = ", ".join(role.speaker.name for role in session.session_speakers.all())
-    description = "\n\n".join(part for part in (speakers, _plain(session.description)) if part)
+    description = "\n\n".join(part for part in (speakers, plain(session.description)) if part)
     cal.add_component(_vevent(
         uid=_uid(f"{event.slug}.{session.slug}"),
         summary=f"{session.title} — {event.title}",

@@ -4,11 +4,10 @@ import re
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.html import strip_tags
+from django.utils import timezone, translation
 
 from .models import Event, Session
-from .templatetags.colloque import markdown
+from .templatetags.colloque import plain
 
 _POSTCODE_CITY = re.compile(r"(?P<postcode>\d{5})\s+(?P<city>[^,\d]+)$")
 
@@ -60,13 +59,13 @@ def event_json_ld(event: Event, sessions: list[Session], *, seats_left: int | No
         "@context": "https://schema.org",
         "@type": "Event",
         "name": event.title,
-        "description": event.summary or strip_tags(markdown(event.description))[:300],
+        "description": event.summary or plain(event.description)[:300],
         "startDate": event.starts_at.isoformat(),
         "endDate": event.ends_at.isoformat(),
         "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
         "eventStatus": "https://schema.org/EventScheduled",
         "url": _absolute(reverse("program:home")),
-        "inLanguage": "fr",
+        "inLanguage": translation.get_language() or "fr",
         "isAccessibleForFree": True,
         "location": _place(event),
         "organizer": [

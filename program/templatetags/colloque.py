@@ -1,4 +1,5 @@
 import datetime as dt
+import html
 import json
 
 import markdown as md
@@ -6,7 +7,7 @@ import nh3
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone, translation
-from django.utils.html import format_html
+from django.utils.html import format_html, strip_tags
 from django.utils.safestring import mark_safe
 
 register = template.Library()
@@ -21,8 +22,8 @@ _ALLOWED_TAGS = {"p", "br", "strong", "em", "a", "ul", "ol", "li", "h2", "h3", "
 @register.filter
 def markdown(text: str) -> str:
     """Staff-written Markdown rendered to HTML, then sanitised (no scripts, no styles)."""
-    html = md.markdown(text or "", extensions=["sane_lists", "tables"], output_format="html")
-    return mark_safe(nh3.clean(html, tags=_ALLOWED_TAGS, link_rel="noopener"))
+    rendered = md.markdown(text or "", extensions=["sane_lists", "tables"], output_format="html")
+    return mark_safe(nh3.clean(rendered, tags=_ALLOWED_TAGS, link_rel="noopener"))
 
 
 @register.filter
@@ -48,3 +49,10 @@ def hm(value: dt.datetime | dt.time, style: str = "") -> str:
     hour = f"{value.hour}" if style == "short" else f"{value.hour:02d}"
     separator = "h" if (translation.get_language() or "fr").startswith("fr") else ":"
     return f"{hour}{separator}{value.minute:02d}"
+
+
+@register.filter
+def plain(text: str) -> str:
+    """Staff-written Markdown as plain text (meta descriptions, calendar files); not marked
+    safe, so templates escape it again."""
+    return html.unescape(strip_tags(markdown(text))).strip()

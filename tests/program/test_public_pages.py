@@ -224,3 +224,12 @@ def test_healthz_answers_when_the_database_answers(client, db):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
+
+
+def test_session_meta_description_is_plain_escaped_text(client, demo_event):
+    session = Session.objects.get(slug="atelier-parents")
+    session.description = 'Un **atelier** "pratique" <b>ouvert</b> & concret'
+    session.save()
+    html = client.get("/programme/atelier-parents/").content.decode()
+    assert ('<meta name="description" content="Un atelier &quot;pratique&quot; ouvert '
+            '&amp; concret">') in html

@@ -50,3 +50,11 @@ def test_json_ld_cannot_be_closed_by_a_title(client, demo_event):
     assert "<script>alert(1)" not in html
     titles = [sub["name"] for sub in _json_ld(response)["subEvent"]]
     assert "</script><script>alert(1)</script>" in titles
+
+
+def test_english_home_describes_the_event_in_english(client, demo_event, settings):
+    settings.SITE_URL = "https://colloque.example.org"
+    data = _json_ld(client.get("/en/"))
+    assert data["name"] == "For more social mix in secondary schools"
+    assert data["inLanguage"] == "en"
+    assert data["url"] == "https://colloque.example.org/en/"
