@@ -186,3 +186,12 @@ def test_after_the_deadline_the_form_is_closed_and_gives_the_press_contact(clien
 def test_just_before_the_deadline_the_form_is_open(client, event):
     with time_machine.travel(event.press_accreditation_deadline - dt.timedelta(minutes=1)):
         assert 'name="first_name"' in html.unescape(client.get(URL).content.decode())
+
+
+def test_press_pages_exist_in_english(client, event):
+    from press.demo import load_press_demo
+
+    load_press_demo(event)
+    area = html.unescape(client.get("/en" + reverse("press:area")).content.decode())
+    assert "Deputy Mayor of Paris" in area
+    assert client.get("/en" + URL).status_code == 200
