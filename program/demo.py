@@ -250,4 +250,7 @@ def load_demo(*, today: dt.date | None = None) -> Event:
             defaults={"title_fr": title_fr, "title_en": title_en, "body_fr": body_fr,
                       "body_en": body_en, "is_demo": True},
         )
+    from press.demo import load_press_demo  # the press app owns its demo texts
+
+    load_press_demo(event)
     return event
