@@ -80,9 +80,9 @@ class RegistrationForm(forms.Form):
     def __init__(self, *args, event, **kwargs):
         super().__init__(*args, **kwargs)
         self.event = event
-        self.fields["workshop"].queryset = (
-            Session.objects.filter(event=event).workshops().with_seats_left().in_order()
-        )
+        # Validation needs no seat counts (the service counts again under the lock);
+        # `with_seat_counts()` adds them for display.
+        self.fields["workshop"].queryset = Session.objects.filter(event=event).workshops()
         privacy_url = reverse("program:page", kwargs={"slug": "donnees-personnelles"})
         notice = format_html(
             '<div class="registration-notice small mb-3" id="notice-donnees"><p class="mb-1">{}</p>'
@@ -105,6 +105,12 @@ class RegistrationForm(forms.Form):
             Div("website", css_class="hp-field", aria_hidden="true"),
             Submit("submit", _("Envoyer mon inscription"), css_class="btn-lg"),
         )
+
+    def with_seat_counts(self):
+        self.fields["workshop"].queryset = (
+            Session.objects.filter(event=self.event).workshops().with_seats_left().in_order()
+        )
+        return self
 
     def clean_email(self):
         return self.cleaned_data["email"].strip()

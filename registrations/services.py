@@ -16,15 +16,14 @@ import datetime as dt
 import secrets
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Count, Max, Q
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from colloque.mail import send_email_later
 from program.models import Event, Session
 
-from .models import Registration, RegistrationTransition, hash_token, holds_day_q, holds_workshop_q
+from .models import Registration, RegistrationTransition, hash_token
 from .tickets import ticket_calendar, ticket_qr_png
 
 Status = Registration.Status
@@ -92,29 +91,47 @@ def _transition(registration: Registration, to_status: str, *, now, by=None, not
     )
 
 
+_COUNTS_SQL = """
+SELECT workshop_id,
+  COUNT(*) FILTER (WHERE status = %(confirmed)s OR (status = %(pending)s
+        AND event_waitlist_seq IS NULL AND hold_expires_at > %(now)s)),
+  COUNT(*) FILTER (WHERE workshop_waitlist_seq IS NULL AND (status = %(confirmed)s
+        OR (status = %(pending)s AND event_waitlist_seq IS NULL AND hold_expires_at > %(now)s))),
+  COUNT(*) FILTER (WHERE status = %(waitlisted)s),
+  COUNT(*) FILTER (WHERE status = %(confirmed)s AND workshop_waitlist_seq IS NOT NULL),
+  MAX(event_waitlist_seq),
+  MAX(workshop_waitlist_seq)
+FROM {table} WHERE event_id = %(event)s GROUP BY workshop_id
+"""
+
+
 def _counts(event: Event, now) -> dict:
-    """Seats held and people waiting, for the day and each workshop: three queries."""
-    regs = Registration.objects.filter(event=event).order_by()
-    day = regs.aggregate(
-        taken=Count("pk", filter=holds_day_q(now)),
-        waiting=Count("pk", filter=Q(status=Status.WAITLISTED)),
-        max_event_seq=Max("event_waitlist_seq"),
-        max_workshop_seq=Max("workshop_waitlist_seq"),
-    )
-    per_workshop = {
-        row["workshop"]: row
-        for row in regs.filter(workshop__isnull=False).values("workshop").annotate(
-            taken=Count("pk", filter=holds_workshop_q(now)),
-            waiting=Count("pk", filter=Q(status=Status.CONFIRMED,
-                                         workshop_waitlist_seq__isnull=False)),
-        )
-    }
+    """Seats held and people waiting, for the day and each workshop.
+
+    The same rule as `models.holds_day_q` / `holds_workshop_q`, written as one grouped query:
+    it runs on every seat-changing write, while the event row is locked, so it must be short.
+    """
+    counts = {"taken": 0, "waiting": 0, "max_event_seq": 0, "max_workshop_seq": 0}
     workshops = {
-        w.pk: {"capacity": w.capacity, "taken": per_workshop.get(w.pk, {}).get("taken", 0),
-               "waiting": per_workshop.get(w.pk, {}).get("waiting", 0)}
-        for w in Session.objects.filter(event=event).workshops()
+        pk: {"capacity": capacity, "taken": 0, "waiting": 0}
+        for pk, capacity in Session.objects.filter(
+            event=event, kind=Session.Kind.WORKSHOP).values_list("pk", "capacity")
     }
-    return {**day, "workshops": workshops}
+    with connection.cursor() as cursor:
+        cursor.execute(_COUNTS_SQL.format(table=Registration._meta.db_table), {
+            "event": event.pk, "now": now, "confirmed": Status.CONFIRMED,
+            "pending": Status.PENDING, "waitlisted": Status.WAITLISTED,
+        })
+        for workshop_id, day, seated, day_waiting, ws_waiting, max_e, max_w in cursor:
+            counts["taken"] += day
+            counts["waiting"] += day_waiting
+            counts["max_event_seq"] = max(counts["max_event_seq"], max_e or 0)
+            counts["max_workshop_seq"] = max(counts["max_workshop_seq"], max_w or 0)
+            if workshop_id in workshops:
+                workshops[workshop_id]["taken"] = seated
+                workshops[workshop_id]["waiting"] = ws_waiting
+    counts["workshops"] = workshops
+    return counts
 
 
 def _expire_stale_holds(event: Event, now) -> None:
@@ -138,11 +155,13 @@ def _expire_stale_holds(event: Event, now) -> None:
     ])
 
 
-def _fill_waitlists(event: Event, now, *, quiet_for: int | None = None) -> list[Registration]:
+def _fill_waitlists(
+    event: Event, now, *, quiet_for: int | None = None
+) -> tuple[list[Registration], dict]:
     """Give free seats to the first in line, day then workshops. Caller holds the event lock.
 
-    Returns the registrations promoted; each one is told by e-mail (except `quiet_for`, the
-    registration whose own e-mail the caller is about to send).
+    Returns the registrations promoted, each one told by e-mail (except `quiet_for`, the
+    registration whose own e-mail the caller is about to send), and the seat counts after.
     """
     counts = _counts(event, now)
     promoted: list[Registration] = []
@@ -184,7 +203,7 @@ def _fill_waitlists(event: Event, now, *, quiet_for: int | None = None) -> list[
     for registration in promoted:
         if registration.pk != quiet_for:
             _send_status_email(registration, token=None, promoted=True)
-    return promoted
+    return promoted, (_counts(event, now) if promoted else counts)
 
 
 # E-mails ------------------------------------------------------------------------------------
@@ -293,8 +312,7 @@ def registration_create(
         registration_send_link(registration=existing, again=True)
         return existing, False
 
-    _fill_waitlists(event, now)
-    counts = _counts(event, now)
+    _, counts = _fill_waitlists(event, now)
     registration = Registration(
         event=event, workshop=workshop, reference=_new_reference(),
         first_name=first_name, last_name=last_name, email=email.strip(),
@@ -330,20 +348,18 @@ def registration_for_token(token: str) -> Registration | None:
 
 
 @transaction.atomic
-def registration_confirm(*, token: str) -> Registration | None:
+def registration_confirm(*, registration: Registration, token: str) -> Registration:
     """Confirm the e-mail address (double opt-in); the registration then counts.
 
     A held seat becomes confirmed; a place on the day's waiting list becomes `waitlisted`
     (promoted at once if a seat is free and nobody is ahead). Confirming twice is harmless.
     A hold that ran out is marked `expired` and returned as such (the view answers 410).
-    Returns None for an unknown token. Side effect: e-mail with the ticket or the position.
+    `token` is the one from the link (it goes into the manage link of the e-mail).
+    Side effect: e-mail with the ticket or the waiting-list position.
     """
+    _lock_event(registration.event_id)
+    registration = _lock_registration(registration.pk)
     now = timezone.now()
-    found = registration_for_token(token)
-    if found is None:
-        return None
-    _lock_event(found.event_id)
-    registration = _lock_registration(found.pk)
     if registration.status != Status.PENDING:
         return registration
     if registration.hold_expires_at <= now:
@@ -355,8 +371,8 @@ def registration_confirm(*, token: str) -> Registration | None:
     else:
         _transition(registration, Status.WAITLISTED, now=now, note="e-mail confirmed")
     registration.save()
-    _fill_waitlists(registration.event, now, quiet_for=registration.pk)
-    registration.refresh_from_db()
+    promoted, _ = _fill_waitlists(registration.event, now, quiet_for=registration.pk)
+    registration = next((r for r in promoted if r.pk == registration.pk), registration)
     _send_status_email(registration, token=token)
     return registration
 

@@ -53,10 +53,10 @@ def _expired(request, registration):
 
 def register(request):
     event = _current_event_or_404()
-    state = event_registration_state(event)
-    if state in ("not_yet_open", "closed"):
+    window = event.registration_window()
+    if window != "open":
         return render(request, "registrations/register.html",
-                      {"event": event, "state": state, "form": None})
+                      {"event": event, "state": window, "form": None})
     form = RegistrationForm(request.POST or None, event=event)
     status = 200
     if request.method == "POST":
@@ -85,8 +85,9 @@ def register(request):
                 form.add_error("workshop", _("Cet atelier n'est pas disponible."))
             else:
                 return redirect("registrations:submitted")
-    return render(request, "registrations/register.html",
-                  {"event": event, "state": state, "form": form}, status=status)
+    context = {"event": event, "state": event_registration_state(event),
+               "form": form.with_seat_counts()}
+    return render(request, "registrations/register.html", context, status=status)
 
 
 def submitted(request):
@@ -97,7 +98,7 @@ def submitted(request):
 @_private
 def confirm(request, registration, token):
     if request.method == "POST":
-        registration = services.registration_confirm(token=token)
+        registration = services.registration_confirm(registration=registration, token=token)
     if registration.is_effectively_expired:
         return _expired(request, registration)
     if registration.status == registration.Status.PENDING:
