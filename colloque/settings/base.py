@@ -161,7 +161,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     # Journalists' documents: outside MEDIA_URL, only reachable through a permission-checked view
     "private": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "BACKEND": "colloque.storage.PrivateFileSystemStorage",
         "OPTIONS": {"location": env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private-media"),
                     "base_url": None},
     },

@@ -15,7 +15,7 @@ MEDIA_ROOT = tempfile.mkdtemp(prefix="colloque-media-")
 STORAGES = {
     **STORAGES,
     "private": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "BACKEND": "colloque.storage.PrivateFileSystemStorage",
         "OPTIONS": {"location": tempfile.mkdtemp(prefix="colloque-private-"), "base_url": None},
     },
 }
