@@ -244,7 +244,10 @@ def load_demo(*, today: dt.date | None = None) -> Event:
                 session=session, speaker=speakers[speaker_slug],
                 defaults={"role": role, "order": index},
             )
+    validated = set(Page.objects.filter(is_demo=False).values_list("slug", flat=True))
     for slug, title_fr, title_en, body_fr, body_en in PAGES:
+        if slug in validated:
+            continue  # staff replaced the demo text: keep theirs
         Page.objects.update_or_create(
             slug=slug,
             defaults={"title_fr": title_fr, "title_en": title_en, "body_fr": body_fr,

@@ -233,3 +233,17 @@ def test_session_meta_description_is_plain_escaped_text(client, demo_event):
     html = client.get("/programme/atelier-parents/").content.decode()
     assert ('<meta name="description" content="Un atelier &quot;pratique&quot; ouvert '
             '&amp; concret">') in html
+
+
+def test_session_page_follows_the_registration_window(client, demo_event):
+    demo_event.registrations_closed = True
+    demo_event.save()
+    response = client.get("/programme/atelier-parents/")
+    assert "Inscriptions closes" in _text(response)
+    assert "/inscription/" not in response.content.decode().split("<main")[1]
+
+
+def test_english_speakers_page_shows_english_roles(client, demo_event):
+    text = _text(client.get("/en/intervenants/"))
+    assert "Sociologist, research director" in text
+    assert "Works on school segregation" in text

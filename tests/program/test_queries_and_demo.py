@@ -47,3 +47,11 @@ def test_load_demo_twice_changes_nothing(db):
     assert all(page.is_demo and page.body_fr and page.body_en for page in Page.objects.all())
     assert Session.objects.plenaries().count() == 4
     assert Session.objects.workshops().count() == 5
+
+
+def test_load_demo_keeps_a_page_staff_have_validated(db):
+    load_demo()
+    Page.objects.filter(slug="mentions-legales").update(body_fr="Texte validé", is_demo=False)
+    load_demo()
+    assert Page.objects.get(slug="mentions-legales").body_fr == "Texte validé"
+    assert Page.objects.get(slug="accessibilite").is_demo
