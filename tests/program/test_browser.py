@@ -2,44 +2,35 @@ import pytest
 
 from program.demo import load_demo
 
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
-
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_programme_fits_a_phone_and_the_skip_link_shows_its_focus(live_server):
+def test_programme_fits_a_phone_and_the_skip_link_shows_its_focus(live_server, chromium):
     load_demo()
-    from playwright.sync_api import sync_playwright
+    page = chromium.new_page(viewport={"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/programme/")
+    assert page.locator("h1").inner_text() == "Programme"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    workshops = page.locator(".timetable-workshops > li")
+    assert workshops.count() == 5
+    lefts = {round(box["x"]) for box in
+             (workshops.nth(i).bounding_box() for i in range(5))}
+    assert len(lefts) == 1, "workshops are stacked on a phone"
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
-                                             args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 390, "height": 844})
-            page.goto(f"{live_server.url}/programme/")
-            assert page.locator("h1").inner_text() == "Programme"
-            assert page.evaluate("document.documentElement.scrollWidth") <= 390
-            workshops = page.locator(".timetable-workshops > li")
-            assert workshops.count() == 5
-            lefts = {round(box["x"]) for box in
-                     (workshops.nth(i).bounding_box() for i in range(5))}
-            assert len(lefts) == 1, "workshops are stacked on a phone"
+    page.keyboard.press("Tab")
+    skip = page.locator(".skip-link")
+    assert page.evaluate("document.activeElement.className").count("skip-link")
+    assert skip.is_visible()
+    outline = skip.evaluate("el => getComputedStyle(el).outlineStyle")
+    assert outline not in ("none", "")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "contenu"
 
-            page.keyboard.press("Tab")
-            skip = page.locator(".skip-link")
-            assert page.evaluate("document.activeElement.className").count("skip-link")
-            assert skip.is_visible()
-            outline = skip.evaluate("el => getComputedStyle(el).outlineStyle")
-            assert outline not in ("none", "")
-            page.keyboard.press("Enter")
-            assert page.evaluate("document.activeElement.id") == "contenu"
-
-            desktop = browser.new_page(viewport={"width": 1280, "height": 900})
-            desktop.goto(f"{live_server.url}/programme/")
-            boxes = [desktop.locator(".timetable-workshops > li").nth(i).bounding_box()
-                     for i in range(5)]
-            assert len({round(box["y"]) for box in boxes}) == 1, "side by side on a desktop"
-            assert desktop.evaluate("document.documentElement.scrollWidth") <= 1280
-        finally:
-            browser.close()
+    desktop = chromium.new_page(viewport={"width": 1280, "height": 900})
+    desktop.goto(f"{live_server.url}/programme/")
+    boxes = [desktop.locator(".timetable-workshops > li").nth(i).bounding_box()
+             for i in range(5)]
+    assert len({round(box["y"]) for box in boxes}) == 1, "side by side on a desktop"
+    assert desktop.evaluate("document.documentElement.scrollWidth") <= 1280
+    page.close()
+    desktop.close()
