@@ -49,7 +49,8 @@ ADMIN_DB_URL = os.environ.get(
 )
 BENCH_DB = "colloque_bench"
 AUDIENCES = ["elected", "researcher", "teacher", "parent", "association", "city_staff", "other"]
-CONFIRM_RE = r"/inscription/confirmer/([A-Za-z0-9_\-]+)/"
+WITH_WORKER = os.environ.get("BENCH_WORKER", "1") != "0"
+TICK = os.sysconf("SC_CLK_TCK")
 
 
 def free_port() -> int:
@@ -132,10 +133,13 @@ class Mailbox:
     def run(self):
         while not self.stop.is_set():
             rows = self.conn.execute(
-                "SELECT id, enqueued_at, args_kwargs #>> '{kwargs,message,to,0}', "
-                f"substring(args_kwargs #>> '{{kwargs,message,text}}' from '{CONFIRM_RE}') "
-                "FROM django_tasks_database_dbtaskresult "
-                "WHERE enqueued_at >= coalesce(%s, '-infinity'::timestamptz) - interval '5 s'",
+                "SELECT t.id, t.enqueued_at, r.email, t.args_kwargs #>> '{kwargs,token}' "
+                "FROM django_tasks_database_dbtaskresult t "
+                "JOIN registrations_registration r "
+                "  ON r.id = (t.args_kwargs #>> '{kwargs,registration_id}')::bigint "
+                "WHERE t.task_path = 'registrations.tasks.send_registration_email' "
+                "  AND t.args_kwargs #>> '{kwargs,kind}' = 'confirm_request' "
+                "  AND t.enqueued_at >= coalesce(%s, '-infinity'::timestamptz) - interval '5 s'",
                 [self.since],
             ).fetchall()
             with self.lock:
@@ -262,7 +266,8 @@ from registrations.models import Registration
 from registrations.selectors import seat_summary
 event = Event.objects.current()
 s = seat_summary(event)
-statuses = {k: Registration.objects.filter(status=k).count() for k, _ in Registration.Status.choices}
+statuses = {k: Registration.objects.filter(status=k).count()
+            for k, _ in Registration.Status.choices}
 print(json.dumps({
     "statuses": statuses,
     "day": s["day"],
@@ -270,6 +275,34 @@ print(json.dumps({
                    "waiting": w["waiting"]} for w in s["workshops"]],
 }))
 """
+
+
+def cpu_seconds(pids) -> float:
+    """User + system CPU of these processes and of their reaped children."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += sum(int(f) for f in fields[11:15])
+    return total / TICK
+
+
+def process_tree(pid: int) -> list[int]:
+    pids = [pid]
+    for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split():
+        pids.extend(process_tree(int(child)))
+    return pids
+
+
+def database_backends(mailbox_pid: int) -> list[int]:
+    with psycopg.connect(bench_db_url(), autocommit=True) as conn:
+        rows = conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            [BENCH_DB],
+        ).fetchall()
+    return [pid for (pid,) in rows if pid != mailbox_pid]
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -289,19 +322,41 @@ def main():
         [GUNICORN, "-c", "colloque/gunicorn.conf.py", "colloque.wsgi"], cwd=ROOT, env=env,
         stdout=subprocess.DEVNULL, start_new_session=True,
     )
+    worker = None
+    if WITH_WORKER:  # the `worker` line of the Procfile: renders and sends the e-mails
+        worker = subprocess.Popen(
+            [PY, "manage.py", "db_worker", "--no-reload", "--interval", "0.5", "-v0"],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, start_new_session=True,
+        )
     mailbox = None
     try:
         wait_until_up(port, server)
         mailbox = Mailbox(bench_db_url())
         mailbox.thread.start()
-        print(f"Rush: {TOTAL} registrations, {CONCURRENCY} at a time, at most {DURATION:.0f} s",
-              flush=True)
+        print(f"Rush: {TOTAL} registrations, {CONCURRENCY} at a time, at most {DURATION:.0f} s"
+              f", e-mail worker {'on' if worker else 'off'}", flush=True)
+        def cpu_now():
+            return {
+                "web": cpu_seconds(process_tree(server.pid)),
+                "worker": cpu_seconds(process_tree(worker.pid)) if worker else 0.0,
+                "db": cpu_seconds(database_backends(mailbox.conn.info.backend_pid)),
+            }
+
+        load_before, cpu_before = os.getloadavg()[0], cpu_now()
         results = rush(port, mailbox)
+        results["load"] = (load_before, os.getloadavg()[0])
+        results.update({f"cpu_{k}": v - cpu_before[k] for k, v in cpu_now().items()})
+        pending_tasks = mailbox.conn.execute(
+            "SELECT count(*) FROM django_tasks_database_dbtaskresult WHERE status = 'READY'"
+        ).fetchone()[0]
     finally:
         if mailbox:
             mailbox.stop.set()
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
+        if worker:
+            os.killpg(worker.pid, signal.SIGTERM)
+            worker.wait(timeout=30)
     seats = json.loads(subprocess.run(
         [PY, "manage.py", "shell", "-c", SEAT_REPORT], cwd=ROOT, env=env, check=True,
         capture_output=True, text=True,
@@ -318,7 +373,17 @@ def main():
         print(f"Latency {name:<15} : p50 {percentile(values, 50):6.1f} ms   "
               f"p99 {percentile(values, 99):6.1f} ms   (n={len(values)})")
     if results["form"]:
-        print(f"Form load (once/person) : median {statistics.median(results['form']) * 1000:.1f} ms")
+        median = statistics.median(results["form"]) * 1000
+        print(f"Form load (once/person) : median {median:.1f} ms")
+    done = max(results["completed"], 1)
+    cpu = {k: results[f"cpu_{k}"] * 1000 / done for k in ("web", "worker", "db")}
+    cores = os.cpu_count() or 1
+    print(f"CPU per registration    : gunicorn {cpu['web']:.1f} ms, worker {cpu['worker']:.1f} ms, "
+          f"PostgreSQL {cpu['db']:.1f} ms -> at most ~{cores * 1000 / sum(cpu.values()):.0f}/s "
+          f"on {cores} idle cores")
+    print(f"Load average            : {results['load'][0]:.1f} before, {results['load'][1]:.1f} "
+          f"after (other processes share these {cores} cores)")
+    print(f"E-mail tasks still queued: {pending_tasks}")
     print()
     print("Statuses                :", ", ".join(f"{k} {v}" for k, v in seats["statuses"].items()))
     day = seats["day"]

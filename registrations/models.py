@@ -164,6 +164,9 @@ class Registration(models.Model):
         indexes = [
             models.Index(fields=["event", "status"], name="registration_event_status"),
             models.Index(fields=["status", "hold_expires_at"], name="registration_hold"),
+            models.Index(fields=["event", "event_waitlist_seq"], name="registration_day_queue"),
+            models.Index(fields=["workshop", "workshop_waitlist_seq"],
+                         name="registration_workshop_queue"),
         ]
         constraints = [
             models.UniqueConstraint(

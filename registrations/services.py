@@ -8,8 +8,9 @@ transactions with BEGIN IMMEDIATE, which serialises writers the same way.
 
 Seats freed by a cancellation, a change of workshop or an expired hold go first to the people
 waiting, in order (`_fill_waitlists`), inside the same transaction: nobody waits for a periodic
-job. E-mails go through `colloque.mail.send_email_later`, which commits the message with the
-transaction (database task backend) or sends it after commit.
+job. E-mails are queued with `tasks.queue_email` inside the transaction (a small task row
+committed with the change) and rendered by the worker, so the event lock is held only for the
+seat decision itself.
 """
 
 import datetime as dt
@@ -17,14 +18,14 @@ import secrets
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.db.models.functions import Lower
+from django.utils import timezone
 
-from colloque.mail import send_email_later
 from program.models import Event, Session
 
+from .emails import rotate_token
 from .models import Registration, RegistrationTransition, hash_token
-from .tickets import ticket_calendar, ticket_qr_png
+from .tasks import queue_email
 
 Status = Registration.Status
 _REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -66,11 +67,6 @@ def _lock_registration(registration_id: int) -> Registration:
         "event", "workshop").get(
         pk=registration_id
     )
-
-
-def absolute_url(name: str, *, token: str, language: str) -> str:
-    with translation.override(language):
-        return settings.SITE_URL + reverse(name, kwargs={"token": token})
 
 
 def _transition(registration: Registration, to_status: str, *, now, by=None, note="") -> None:
@@ -202,72 +198,8 @@ def _fill_waitlists(
                 promoted.append(registration)
     for registration in promoted:
         if registration.pk != quiet_for:
-            _send_status_email(registration, token=None, promoted=True)
+            queue_email(registration=registration, kind="status", promoted=True)
     return promoted, (_counts(event, now) if promoted else counts)
-
-
-# E-mails ------------------------------------------------------------------------------------
-
-def _rotate_token(registration: Registration) -> str:
-    """A fresh private link (only the digest is stored, so a link can only be re-issued)."""
-    token, registration.token_hash = _new_token()
-    Registration.objects.filter(pk=registration.pk).update(token_hash=registration.token_hash)
-    return token
-
-
-def _send_confirm_request(registration: Registration, *, token: str, again: bool = False):
-    from .selectors import waitlist_position
-
-    send_email_later(
-        to=registration.email,
-        template="registrations/emails/confirm_request",
-        context={
-            "registration": registration, "event": registration.event,
-            "workshop": registration.workshop, "again": again,
-            "confirm_url": absolute_url("registrations:confirm", token=token,
-                                        language=registration.language),
-            "hold_minutes": settings.REGISTRATION_HOLD_MINUTES,
-            "position": waitlist_position(registration),
-            "day_waitlist": registration.event_waitlist_seq is not None,
-        },
-        language=registration.language,
-    )
-
-
-def _send_status_email(registration: Registration, *, token: str | None, promoted=False,
-                       again=False):
-    """Where the person stands, with the ticket (QR + .ics) when they hold a day seat."""
-    from .selectors import waitlist_position
-
-    token = token or _rotate_token(registration)
-    manage_url = absolute_url("registrations:manage", token=token, language=registration.language)
-    attachments = []
-    if registration.has_day_seat:
-        attachments = [
-            (f"billet-{registration.reference}.png", ticket_qr_png(registration), "image/png"),
-            (f"{registration.event.slug}.ics", ticket_calendar(registration, manage_url),
-             "text/calendar"),
-        ]
-    send_email_later(
-        to=registration.email,
-        template="registrations/emails/status",
-        context={
-            "registration": registration, "event": registration.event,
-            "workshop": registration.workshop, "manage_url": manage_url,
-            "promoted": promoted, "again": again, "position": waitlist_position(registration),
-        },
-        language=registration.language,
-        attachments=attachments,
-    )
-
-
-def _send_cancelled_email(registration: Registration):
-    send_email_later(
-        to=registration.email,
-        template="registrations/emails/cancelled",
-        context={"registration": registration, "event": registration.event},
-        language=registration.language,
-    )
 
 
 # Services -----------------------------------------------------------------------------------
@@ -305,7 +237,10 @@ def registration_create(
 
     existing = (
         Registration.objects.select_for_update(of=("self",))
-        .filter(event=event, email__iexact=email, status__in=Registration.ACTIVE_STATUSES)
+        # Same expression and condition as the unique index: the lookup uses it.
+        .alias(email_lower=Lower("email"))
+        .filter(event=event, email_lower=email.strip().lower(),
+                status__in=Registration.ACTIVE_STATUSES)
         .select_related("event", "workshop").first()
     )
     if existing is not None:
@@ -334,7 +269,7 @@ def registration_create(
         registration=registration, from_status="", to_status=Status.PENDING, at=now,
         note="submitted",
     )
-    _send_confirm_request(registration, token=token)
+    queue_email(registration=registration, kind="confirm_request", token=token)
     return registration, True
 
 
@@ -347,7 +282,16 @@ def registration_for_token(token: str) -> Registration | None:
     )
 
 
-@transaction.atomic
+# A pending registration that holds its seats and whose hold still has this long to run is
+# confirmed under its own row lock only: its seats are counted as held before and after, so
+# nobody else's count changes (the margin covers the transaction's own duration).
+_FAST_CONFIRM_MARGIN = dt.timedelta(seconds=60)
+
+
+class _NeedsEventLock(Exception):
+    pass
+
+
 def registration_confirm(*, registration: Registration, token: str) -> Registration:
     """Confirm the e-mail address (double opt-in); the registration then counts.
 
@@ -356,8 +300,25 @@ def registration_confirm(*, registration: Registration, token: str) -> Registrat
     A hold that ran out is marked `expired` and returned as such (the view answers 410).
     `token` is the one from the link (it goes into the manage link of the e-mail).
     Side effect: e-mail with the ticket or the waiting-list position.
+
+    Fast path: a registration that holds all its seats with time to spare needs no event
+    lock (see _FAST_CONFIRM_MARGIN); everything else goes through the event lock, because
+    confirming may join a waiting list that a free seat should serve at once.
     """
-    _lock_event(registration.event_id)
+    holds_all = (registration.event_waitlist_seq is None
+                 and registration.workshop_waitlist_seq is None)
+    if holds_all and registration.hold_expires_at > timezone.now() + 2 * _FAST_CONFIRM_MARGIN:
+        try:
+            return _confirm(registration=registration, token=token, event_locked=False)
+        except _NeedsEventLock:
+            pass
+    return _confirm(registration=registration, token=token, event_locked=True)
+
+
+@transaction.atomic
+def _confirm(*, registration: Registration, token: str, event_locked: bool) -> Registration:
+    if event_locked:
+        _lock_event(registration.event_id)
     registration = _lock_registration(registration.pk)
     now = timezone.now()
     if registration.status != Status.PENDING:
@@ -366,14 +327,17 @@ def registration_confirm(*, registration: Registration, token: str) -> Registrat
         _transition(registration, Status.EXPIRED, now=now, note="hold expired")
         registration.save()
         return registration
+    if not event_locked and registration.hold_expires_at <= now + _FAST_CONFIRM_MARGIN:
+        raise _NeedsEventLock
     if registration.event_waitlist_seq is None:
         _transition(registration, Status.CONFIRMED, now=now, note="e-mail confirmed")
     else:
         _transition(registration, Status.WAITLISTED, now=now, note="e-mail confirmed")
     registration.save()
-    promoted, _ = _fill_waitlists(registration.event, now, quiet_for=registration.pk)
-    registration = next((r for r in promoted if r.pk == registration.pk), registration)
-    _send_status_email(registration, token=token)
+    if event_locked:
+        promoted, _ = _fill_waitlists(registration.event, now, quiet_for=registration.pk)
+        registration = next((r for r in promoted if r.pk == registration.pk), registration)
+    queue_email(registration=registration, kind="status", token=token)
     return registration
 
 
@@ -392,7 +356,7 @@ def registration_cancel(*, registration: Registration, by=None, note: str = "") 
                 note=note or ("by staff" if by else "by the registrant"))
     registration.save()
     _fill_waitlists(event, now)
-    _send_cancelled_email(registration)
+    queue_email(registration=registration, kind="cancelled")
     return registration
 
 
@@ -464,7 +428,7 @@ def registration_promote(*, registration: Registration, by=None) -> Registration
     else:
         raise InvalidTransition(registration.status)
     registration.save()
-    _send_status_email(registration, token=None, promoted=True)
+    queue_email(registration=registration, kind="status", promoted=True)
     return registration
 
 
@@ -477,8 +441,9 @@ def registration_send_link(*, registration: Registration, again: bool = True) ->
     """
     registration = _lock_registration(registration.pk)
     if registration.hold_is_valid:
-        _send_confirm_request(registration, token=_rotate_token(registration), again=again)
+        queue_email(registration=registration, kind="confirm_request",
+                    token=rotate_token(registration), again=again)
     elif registration.status in (Status.CONFIRMED, Status.WAITLISTED):
-        _send_status_email(registration, token=None, again=again)
+        queue_email(registration=registration, kind="status", again=again)
     else:
         raise InvalidTransition(registration.status)

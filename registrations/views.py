@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from program.models import Event
 
-from . import ratelimit, services
+from . import emails, ratelimit, services
 from .forms import ChangeWorkshopForm, RegistrationForm
 from .selectors import event_registration_state, waitlist_position
 from .tickets import ticket_calendar, ticket_qr_svg
@@ -164,7 +164,7 @@ def cancel(request, registration, token):
 def ticket_ics(request, registration, token):
     if not registration.has_day_seat:
         return render(request, "registrations/link_invalid.html", status=404)
-    manage_url = services.absolute_url("registrations:manage", token=token,
+    manage_url = emails.absolute_url("registrations:manage", token=token,
                                        language=registration.language)
     response = HttpResponse(ticket_calendar(registration, manage_url),
                             content_type="text/calendar; charset=utf-8")

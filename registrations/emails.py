@@ -1,0 +1,82 @@
+"""The registrant's e-mails, rendered from the registration as it stands when they are sent.
+
+Services do not render anything: they queue `tasks.send_registration_email` in their
+transaction (see `tasks.py`), and the worker renders and hands the message to
+`colloque.mail.send_email_later`. Seat-changing transactions stay short, and a slow template,
+QR code or calendar never holds the event lock.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
+
+from colloque.mail import send_email_later
+
+from .models import Registration, hash_token
+from .selectors import waitlist_position
+from .tickets import ticket_calendar, ticket_qr_png
+
+
+def absolute_url(name: str, *, token: str, language: str) -> str:
+    with translation.override(language):
+        return settings.SITE_URL + reverse(name, kwargs={"token": token})
+
+
+def rotate_token(registration: Registration) -> str:
+    """A fresh private link (only the digest is stored, so a link can only be re-issued)."""
+    token = secrets.token_urlsafe(32)
+    registration.token_hash = hash_token(token)
+    Registration.objects.filter(pk=registration.pk).update(token_hash=registration.token_hash)
+    return token
+
+
+def send_confirm_request(registration: Registration, *, token: str, again: bool = False):
+    send_email_later(
+        to=registration.email,
+        template="registrations/emails/confirm_request",
+        context={
+            "registration": registration, "event": registration.event,
+            "workshop": registration.workshop, "again": again,
+            "confirm_url": absolute_url("registrations:confirm", token=token,
+                                        language=registration.language),
+            "hold_minutes": settings.REGISTRATION_HOLD_MINUTES,
+            "position": waitlist_position(registration),
+            "day_waitlist": registration.event_waitlist_seq is not None,
+        },
+        language=registration.language,
+    )
+
+
+def send_status(registration: Registration, *, token: str | None, promoted=False, again=False):
+    """Where the person stands, with the ticket (QR + .ics) when they hold a day seat."""
+    token = token or rotate_token(registration)
+    manage_url = absolute_url("registrations:manage", token=token, language=registration.language)
+    attachments = []
+    if registration.has_day_seat:
+        attachments = [
+            (f"billet-{registration.reference}.png", ticket_qr_png(registration), "image/png"),
+            (f"{registration.event.slug}.ics", ticket_calendar(registration, manage_url),
+             "text/calendar"),
+        ]
+    send_email_later(
+        to=registration.email,
+        template="registrations/emails/status",
+        context={
+            "registration": registration, "event": registration.event,
+            "workshop": registration.workshop, "manage_url": manage_url,
+            "promoted": promoted, "again": again, "position": waitlist_position(registration),
+        },
+        language=registration.language,
+        attachments=attachments,
+    )
+
+
+def send_cancelled(registration: Registration):
+    send_email_later(
+        to=registration.email,
+        template="registrations/emails/cancelled",
+        context={"registration": registration, "event": registration.event},
+        language=registration.language,
+    )
