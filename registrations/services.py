@@ -18,6 +18,7 @@ import secrets
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Max
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -87,27 +88,29 @@ def _transition(registration: Registration, to_status: str, *, now, by=None, not
     )
 
 
+# Only rows that can hold a seat are read (confirmed, pending): the work is bounded by the
+# capacities, not by the length of the waiting lists.
 _COUNTS_SQL = """
 SELECT workshop_id,
-  COUNT(*) FILTER (WHERE status = %(confirmed)s OR (status = %(pending)s
-        AND event_waitlist_seq IS NULL AND hold_expires_at > %(now)s)),
-  COUNT(*) FILTER (WHERE workshop_waitlist_seq IS NULL AND (status = %(confirmed)s
-        OR (status = %(pending)s AND event_waitlist_seq IS NULL AND hold_expires_at > %(now)s))),
-  COUNT(*) FILTER (WHERE status = %(waitlisted)s),
-  COUNT(*) FILTER (WHERE status = %(confirmed)s AND workshop_waitlist_seq IS NOT NULL),
-  MAX(event_waitlist_seq),
-  MAX(workshop_waitlist_seq)
-FROM {table} WHERE event_id = %(event)s GROUP BY workshop_id
+  COUNT(*) FILTER (WHERE status = %(confirmed)s OR event_waitlist_seq IS NULL),
+  COUNT(*) FILTER (WHERE workshop_waitlist_seq IS NULL
+                   AND (status = %(confirmed)s OR event_waitlist_seq IS NULL)),
+  COUNT(*) FILTER (WHERE status = %(confirmed)s AND workshop_waitlist_seq IS NOT NULL)
+FROM {table}
+WHERE event_id = %(event)s AND status IN (%(confirmed)s, %(pending)s)
+  AND (status = %(confirmed)s OR hold_expires_at > %(now)s)
+GROUP BY workshop_id
 """
 
 
 def _counts(event: Event, now) -> dict:
-    """Seats held and people waiting, for the day and each workshop.
+    """Seats held for the day and each workshop, and whether anybody waits for them.
 
-    The same rule as `models.holds_day_q` / `holds_workshop_q`, written as one grouped query:
-    it runs on every seat-changing write, while the event row is locked, so it must be short.
+    The same rule as `models.holds_day_q` / `holds_workshop_q`, written as one grouped query
+    (checked against them in the tests): it runs on every seat-changing write, while the
+    event row is locked, so it must be short.
     """
-    counts = {"taken": 0, "waiting": 0, "max_event_seq": 0, "max_workshop_seq": 0}
+    counts = {"taken": 0}
     workshops = {
         pk: {"capacity": capacity, "taken": 0, "waiting": 0}
         for pk, capacity in Session.objects.filter(
@@ -116,18 +119,30 @@ def _counts(event: Event, now) -> dict:
     with connection.cursor() as cursor:
         cursor.execute(_COUNTS_SQL.format(table=Registration._meta.db_table), {
             "event": event.pk, "now": now, "confirmed": Status.CONFIRMED,
-            "pending": Status.PENDING, "waitlisted": Status.WAITLISTED,
+            "pending": Status.PENDING,
         })
-        for workshop_id, day, seated, day_waiting, ws_waiting, max_e, max_w in cursor:
+        for workshop_id, day, seated, ws_waiting in cursor:
             counts["taken"] += day
-            counts["waiting"] += day_waiting
-            counts["max_event_seq"] = max(counts["max_event_seq"], max_e or 0)
-            counts["max_workshop_seq"] = max(counts["max_workshop_seq"], max_w or 0)
             if workshop_id in workshops:
                 workshops[workshop_id]["taken"] = seated
                 workshops[workshop_id]["waiting"] = ws_waiting
+    counts["waiting"] = Registration.objects.filter(
+        event=event, status=Status.WAITLISTED).exists()
     counts["workshops"] = workshops
     return counts
+
+
+def _next_event_seq(event: Event) -> int:
+    """Next number on the day's waiting list (caller holds the event lock)."""
+    last = Registration.objects.filter(event=event).aggregate(m=Max("event_waitlist_seq"))["m"]
+    return (last or 0) + 1
+
+
+def _next_workshop_seq(workshop_id: int) -> int:
+    """Next number on a workshop's waiting list (caller holds the event lock)."""
+    last = Registration.objects.filter(workshop_id=workshop_id).aggregate(
+        m=Max("workshop_waitlist_seq"))["m"]
+    return (last or 0) + 1
 
 
 def _expire_stale_holds(event: Event, now) -> None:
@@ -175,8 +190,8 @@ def _fill_waitlists(
                 if workshop and workshop["taken"] < workshop["capacity"]:
                     workshop["taken"] += 1
                 else:
-                    counts["max_workshop_seq"] = (counts["max_workshop_seq"] or 0) + 1
-                    registration.workshop_waitlist_seq = counts["max_workshop_seq"]
+                    registration.workshop_waitlist_seq = _next_workshop_seq(
+                        registration.workshop_id)
             registration.save()
             promoted.append(registration)
     for workshop_id, workshop in counts["workshops"].items():
@@ -259,11 +274,11 @@ def registration_create(
     )
     token, registration.token_hash = _new_token()
     if counts["taken"] >= event.plenary_capacity:
-        registration.event_waitlist_seq = (counts["max_event_seq"] or 0) + 1
+        registration.event_waitlist_seq = _next_event_seq(event)
     elif workshop is not None:
         seats = counts["workshops"][workshop.pk]
         if seats["taken"] >= seats["capacity"]:
-            registration.workshop_waitlist_seq = (counts["max_workshop_seq"] or 0) + 1
+            registration.workshop_waitlist_seq = _next_workshop_seq(workshop.pk)
     registration.save()
     RegistrationTransition.objects.create(
         registration=registration, from_status="", to_status=Status.PENDING, at=now,
@@ -414,7 +429,7 @@ def registration_promote(*, registration: Registration, by=None) -> Registration
         if registration.workshop_id:
             seats = counts["workshops"][registration.workshop_id]
             if seats["taken"] >= seats["capacity"]:
-                registration.workshop_waitlist_seq = (counts["max_workshop_seq"] or 0) + 1
+                registration.workshop_waitlist_seq = _next_workshop_seq(registration.workshop_id)
     elif registration.status == Status.CONFIRMED and registration.on_workshop_waitlist:
         seats = counts["workshops"][registration.workshop_id]
         if seats["taken"] >= seats["capacity"]:
