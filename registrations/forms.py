@@ -2,6 +2,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
 from django import forms
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -83,6 +84,10 @@ class RegistrationForm(forms.Form):
         # Validation needs no seat counts (the service counts again under the lock);
         # `with_seat_counts()` adds them for display.
         self.fields["workshop"].queryset = Session.objects.filter(event=event).workshops()
+
+    @cached_property
+    def helper(self) -> FormHelper:
+        """Layout for {% crispy %}: built only when the form is displayed."""
         privacy_url = reverse("program:page", kwargs={"slug": "donnees-personnelles"})
         notice = format_html(
             '<div class="registration-notice small mb-3" id="notice-donnees"><p class="mb-1">{}</p>'
@@ -93,10 +98,10 @@ class RegistrationForm(forms.Form):
               "Vous pouvez annuler votre inscription à tout moment avec le lien reçu par e-mail."),
             privacy_url, _("En savoir plus sur vos données personnelles"),
         )
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        self.helper.layout = Layout(
+        helper = FormHelper()
+        helper.form_tag = False
+        helper.disable_csrf = True
+        helper.layout = Layout(
             Fieldset(_("Vos coordonnées"), "first_name", "last_name", "email", "organisation",
                      "role", "audience"),
             Fieldset(_("L'après-midi"), "workshop"),
@@ -105,6 +110,7 @@ class RegistrationForm(forms.Form):
             Div("website", css_class="hp-field", aria_hidden="true"),
             Submit("submit", _("Envoyer mon inscription"), css_class="btn-lg"),
         )
+        return helper
 
     def with_seat_counts(self):
         self.fields["workshop"].queryset = (

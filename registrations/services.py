@@ -95,7 +95,8 @@ SELECT workshop_id,
   COUNT(*) FILTER (WHERE status = %(confirmed)s OR event_waitlist_seq IS NULL),
   COUNT(*) FILTER (WHERE workshop_waitlist_seq IS NULL
                    AND (status = %(confirmed)s OR event_waitlist_seq IS NULL)),
-  COUNT(*) FILTER (WHERE status = %(confirmed)s AND workshop_waitlist_seq IS NOT NULL)
+  COUNT(*) FILTER (WHERE status = %(confirmed)s AND workshop_waitlist_seq IS NOT NULL),
+  EXISTS (SELECT 1 FROM {table} WHERE event_id = %(event)s AND status = %(waitlisted)s)
 FROM {table}
 WHERE event_id = %(event)s AND status IN (%(confirmed)s, %(pending)s)
   AND (status = %(confirmed)s OR hold_expires_at > %(now)s)
@@ -110,7 +111,7 @@ def _counts(event: Event, now) -> dict:
     (checked against them in the tests): it runs on every seat-changing write, while the
     event row is locked, so it must be short.
     """
-    counts = {"taken": 0}
+    counts = {"taken": 0, "waiting": False}
     workshops = {
         pk: {"capacity": capacity, "taken": 0, "waiting": 0}
         for pk, capacity in Session.objects.filter(
@@ -119,15 +120,17 @@ def _counts(event: Event, now) -> dict:
     with connection.cursor() as cursor:
         cursor.execute(_COUNTS_SQL.format(table=Registration._meta.db_table), {
             "event": event.pk, "now": now, "confirmed": Status.CONFIRMED,
-            "pending": Status.PENDING,
+            "pending": Status.PENDING, "waitlisted": Status.WAITLISTED,
         })
-        for workshop_id, day, seated, ws_waiting in cursor:
+        for workshop_id, day, seated, ws_waiting, day_waiting in cursor:
             counts["taken"] += day
+            counts["waiting"] = bool(day_waiting)
             if workshop_id in workshops:
                 workshops[workshop_id]["taken"] = seated
                 workshops[workshop_id]["waiting"] = ws_waiting
-    counts["waiting"] = Registration.objects.filter(
-        event=event, status=Status.WAITLISTED).exists()
+    if not counts["taken"]:  # no seat held at all: the grouped query returned no row
+        counts["waiting"] = Registration.objects.filter(
+            event=event, status=Status.WAITLISTED).exists()
     counts["workshops"] = workshops
     return counts
 
@@ -348,7 +351,7 @@ def _confirm(*, registration: Registration, token: str, event_locked: bool) -> R
         _transition(registration, Status.CONFIRMED, now=now, note="e-mail confirmed")
     else:
         _transition(registration, Status.WAITLISTED, now=now, note="e-mail confirmed")
-    registration.save()
+    registration.save(update_fields=["status", "confirmed_at", "waitlisted_at", "updated_at"])
     if event_locked:
         promoted, _ = _fill_waitlists(registration.event, now, quiet_for=registration.pk)
         registration = next((r for r in promoted if r.pk == registration.pk), registration)
