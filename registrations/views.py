@@ -57,7 +57,12 @@ def register(request):
     if window != "open":
         return render(request, "registrations/register.html",
                       {"event": event, "state": window, "form": None})
-    form = RegistrationForm(request.POST or None, event=event)
+    initial = {}
+    if slug := request.GET.get("atelier"):  # "register for this workshop" from its page
+        initial["workshop"] = (
+            event.sessions.workshops().filter(slug=slug[:120]).values_list("pk", flat=True).first()
+        )
+    form = RegistrationForm(request.POST or None, event=event, initial=initial)
     status = 200
     if request.method == "POST":
         if ratelimit.hit(request):

@@ -182,3 +182,22 @@ def test_full_workshop_offers_waiting_list_with_position(
     manage = client.get(reverse("registrations:manage",
                                 kwargs={"token": links_in(fourth)["gerer"]}))
     assert "en position 1" in manage.text
+
+
+def test_workshop_page_link_preselects_the_workshop(client, workshops):
+    page = client.get(reverse("registrations:register") + "?atelier=parents")
+    assert re.search(rf'value="{workshops[1].pk}"[^>]*checked', page.text)
+    assert client.get(reverse("registrations:register") + "?atelier=inconnu").status_code == 200
+
+
+def test_home_and_programme_say_complet_when_the_room_is_full(client, event, form_data,
+                                                               django_capture_on_commit_callbacks):
+    event.plenary_capacity = 1
+    event.save()
+    register(client, django_capture_on_commit_callbacks, form_data())
+    for name in ("program:home", "program:programme"):
+        assert "Complet" in client.get(reverse(name)).text
+    event.registrations_closed = True
+    event.save()
+    for name in ("program:home", "program:programme"):
+        assert "Inscriptions closes" in client.get(reverse(name)).text
