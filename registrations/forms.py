@@ -53,6 +53,7 @@ class RegistrationForm(forms.Form):
     workshop = WorkshopChoiceField(
         label=_("Atelier de l'après-midi"), queryset=Session.objects.none(), required=False,
         empty_label=_("Je ne participerai pas à un atelier"), widget=forms.RadioSelect,
+        blank=True,
         help_text=_("Les cinq ateliers ont lieu en même temps : choisissez-en un."),
         error_messages={"invalid_choice": UNKNOWN_WORKSHOP},
     )
@@ -131,8 +132,8 @@ class RegistrationForm(forms.Form):
 
 class ChangeWorkshopForm(forms.Form):
     workshop = WorkshopChoiceField(
-        label=_("Changer d'atelier"), queryset=Session.objects.none(), required=False,
-        empty_label=_("Aucun atelier"), widget=forms.RadioSelect,
+        label=_("Atelier de l'après-midi"), queryset=Session.objects.none(), required=False,
+        empty_label=_("Aucun atelier"), widget=forms.RadioSelect, blank=True,
         error_messages={"invalid_choice": UNKNOWN_WORKSHOP},
     )
 

@@ -40,7 +40,7 @@ def ticket_qr_png(registration: Registration) -> bytes:
 
 def ticket_qr_svg(registration: Registration) -> str:
     return segno.make(ticket_payload(registration), error="m").svg_inline(
-        scale=5, border=4, omitsize=False
+        scale=5, border=4, omitsize=True
     )
 
 

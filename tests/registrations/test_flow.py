@@ -30,6 +30,7 @@ def test_register_confirm_manage_change_cancel(client, workshops, form_data,
     page = client.get(reverse("registrations:register"))
     assert page.status_code == 200
     assert "Secteurs multi-collèges" in page.text and "30 places restantes" in page.text
+    assert "Je ne participerai pas à un atelier" in page.text
 
     response = register(client, django_capture_on_commit_callbacks,
                         form_data(workshop=secteurs.pk, accessibility_needs=["lsf"]))
