@@ -335,9 +335,12 @@ def registration_confirm(*, registration: Registration, token: str) -> Registrat
 
 @transaction.atomic
 def _confirm(*, registration: Registration, token: str, event_locked: bool) -> Registration:
-    if event_locked:
-        _lock_event(registration.event_id)
-    registration = _lock_registration(registration.pk)
+    event = _lock_event(registration.event_id) if event_locked else registration.event
+    workshop = registration.workshop
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    registration.event = event
+    if registration.workshop_id == getattr(workshop, "pk", None):
+        registration.workshop = workshop  # already loaded by the caller
     now = timezone.now()
     if registration.status != Status.PENDING:
         return registration
