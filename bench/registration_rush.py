@@ -343,7 +343,9 @@ def main():
             }
 
         load_before, cpu_before = os.getloadavg()[0], cpu_now()
+        client_cpu = time.process_time()
         results = rush(port, mailbox)
+        results["cpu_client"] = time.process_time() - client_cpu
         results["load"] = (load_before, os.getloadavg()[0])
         results.update({f"cpu_{k}": v - cpu_before[k] for k, v in cpu_now().items()})
         pending_tasks = mailbox.conn.execute(
@@ -381,6 +383,8 @@ def main():
     print(f"CPU per registration    : gunicorn {cpu['web']:.1f} ms, worker {cpu['worker']:.1f} ms, "
           f"PostgreSQL {cpu['db']:.1f} ms -> at most ~{cores * 1000 / sum(cpu.values()):.0f}/s "
           f"on {cores} idle cores")
+    print(f"CPU of this client      : {results['cpu_client'] * 1000 / done:.1f} ms per registration "
+          "(HTTP client and mailbox, on the same cores)")
     print(f"Load average            : {results['load'][0]:.1f} before, {results['load'][1]:.1f} "
           f"after (other processes share these {cores} cores)")
     print(f"E-mail tasks still queued: {pending_tasks}")
