@@ -383,7 +383,8 @@ def main():
     print(f"CPU per registration    : gunicorn {cpu['web']:.1f} ms, worker {cpu['worker']:.1f} ms, "
           f"PostgreSQL {cpu['db']:.1f} ms -> at most ~{cores * 1000 / sum(cpu.values()):.0f}/s "
           f"on {cores} idle cores")
-    print(f"CPU of this client      : {results['cpu_client'] * 1000 / done:.1f} ms per registration "
+    client = results["cpu_client"] * 1000 / done
+    print(f"CPU of this client      : {client:.1f} ms per registration "
           "(HTTP client and mailbox, on the same cores)")
     print(f"Load average            : {results['load'][0]:.1f} before, {results['load'][1]:.1f} "
           f"after (other processes share these {cores} cores)")
