@@ -56,3 +56,17 @@ def plain(text: str) -> str:
     """Staff-written Markdown as plain text (meta descriptions, calendar files); not marked
     safe, so templates escape it again."""
     return html.unescape(strip_tags(markdown(text))).strip()
+
+
+@register.filter
+def long_datetime(value: dt.datetime) -> str:
+    """« mercredi 15 mai 2030 à 12h00 » in French, “Wednesday 15 May 2030 at 12:00” in English."""
+    if not value:
+        return ""
+    from django.utils.dateformat import format as date_format
+    from django.utils.translation import gettext
+
+    local = timezone.localtime(value)
+    return gettext("%(date)s à %(time)s") % {
+        "date": date_format(local, "l j F Y"), "time": hm(local),
+    }
