@@ -1,7 +1,8 @@
 """Public registration pages: the form, the confirmation link, the private manage page.
 
 Views stay thin: the form validates, `services.py` decides about seats and sends e-mails.
-Private pages (token in the URL) are never cached, never indexed and send no referrer.
+Private pages (token in the URL) are never cached, never indexed, and their address is only
+sent as referrer to this site (site-wide SECURE_REFERRER_POLICY "same-origin").
 """
 
 from functools import wraps
@@ -30,7 +31,7 @@ def _current_event_or_404() -> Event:
 
 
 def _private(view):
-    """Token pages: look the registration up, 404 for a bad token, no cache, no referrer."""
+    """Token pages: look the registration up, 404 for a bad token, never cached or indexed."""
 
     @never_cache
     @wraps(view)
@@ -39,7 +40,8 @@ def _private(view):
         if registration is None:
             return render(request, "registrations/link_invalid.html", status=404)
         response = view(request, registration, token, *args, **kwargs)
-        response["Referrer-Policy"] = "no-referrer"
+        # The site-wide Referrer-Policy "same-origin" keeps the token away from other sites;
+        # "no-referrer" would make browsers send `Origin: null` and fail the CSRF check.
         response["X-Robots-Tag"] = "noindex, nofollow"
         return response
 
