@@ -98,3 +98,16 @@ def test_parallel_submissions_for_a_small_room():
     assert len(registrations) == 20
     assert Registration.objects.holding_day().count() == 5
     assert [r.event_waitlist_seq for r in registrations] == [None] * 5 + list(range(1, 16))
+
+
+def test_parallel_submissions_with_the_same_address_create_one_registration():
+    event = EventFactory()
+    in_parallel([
+        lambda n=n: services.registration_create(
+            event=event, first_name=f"P{n}", last_name="Test",
+            email="same@example.org" if n % 2 else "SAME@example.org", audience="parent",
+        )
+        for n in range(10)
+    ])
+    assert Registration.objects.count() == 1
+    assert len(mail.outbox) == 10  # one confirmation request, then the link again each time
