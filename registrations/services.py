@@ -3,8 +3,10 @@
 Every function that changes seats starts with `_lock_event()`: a `SELECT … FOR UPDATE` on the
 event row, inside `transaction.atomic`. That one row serialises every seat-changing write of
 an event (plenary room and workshops alike), so availability counted after the lock is exact
-and there is no lock-ordering deadlock between workshops. On SQLite the settings open
-transactions with BEGIN IMMEDIATE, which serialises writers the same way.
+and there is no lock-ordering deadlock between workshops (locks are always taken event first,
+then registration rows). On SQLite the settings open transactions with BEGIN IMMEDIATE, which
+serialises writers the same way. One exception, argued in `registration_confirm`: confirming a
+hold that already counts for all its seats changes no count and only locks its own row.
 
 Seats freed by a cancellation, a change of workshop or an expired hold go first to the people
 waiting, in order (`_fill_waitlists`), inside the same transaction: nobody waits for a periodic
@@ -33,7 +35,7 @@ _REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
 class RegistrationError(Exception):
-    """A write refused for a reason the person can understand (message is translatable)."""
+    """A write refused by the rules (closed, full, not allowed from this status)."""
 
 
 class RegistrationClosed(RegistrationError):
@@ -64,9 +66,9 @@ def _lock_event(event_id: int) -> Event:
 
 
 def _lock_registration(registration_id: int) -> Registration:
-    return Registration.objects.select_for_update(of=("self",)).select_related(
-        "event", "workshop").get(
-        pk=registration_id
+    return (
+        Registration.objects.select_for_update(of=("self",))
+        .select_related("event", "workshop").get(pk=registration_id)
     )
 
 
