@@ -154,3 +154,20 @@ def test_closed_registrations_refused_by_the_service(event):
     event.save()
     with pytest.raises(services.RegistrationClosed):
         create(event, 1)
+
+
+def test_confirm_near_the_end_of_the_hold_goes_through_the_event_lock(event, monkeypatch):
+    registration = create(event, 1)
+    locked = []
+    real_lock = services._lock_event
+    monkeypatch.setattr(services, "_lock_event",
+                        lambda event_id: locked.append(event_id) or real_lock(event_id))
+    with time_machine.travel(timezone.now() + dt.timedelta(minutes=29), tick=False):
+        assert confirm(registration).status == Status.CONFIRMED
+    assert locked == [event.pk]
+
+
+def test_confirm_early_in_the_hold_needs_no_event_lock(event, monkeypatch):
+    registration = create(event, 1)
+    monkeypatch.setattr(services, "_lock_event", lambda event_id: pytest.fail("locked"))
+    assert confirm(registration).status == Status.CONFIRMED
