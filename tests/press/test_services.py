@@ -99,7 +99,7 @@ def test_approval_mail_carries_the_badge_and_practical_instructions(
     [mail] = mailoutbox
     [(filename, content, mimetype)] = mail.attachments
     assert mimetype == "application/pdf" and content.startswith(b"%PDF")
-    assert "08:30" in mail.body and "Porte de Lobau" in mail.body
+    assert "08h30" in mail.body and "Porte de Lobau" in mail.body
     assert "pièce d'identité" in mail.body
     assert f"/presse/accreditation/suivi/{accreditation.token}/badge/" in mail.body
     badge_text = pdf_text(content)
