@@ -3,13 +3,14 @@ import functools
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from colloque.exports import csv_response, xlsx_response
 from program.models import Event
 
 from . import exports, services
@@ -178,21 +179,17 @@ def _security_desk_list(request):
 @staff_permission_required("press.view_accreditationrequest")
 def export_csv(request):
     event, accreditations = _security_desk_list(request)
-    response = HttpResponse(exports.as_csv(accreditations), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="presse-{event.slug}.csv"'
-    return response
+    return csv_response(filename=f"presse-{event.slug}.csv", header=exports.COLUMNS,
+                        rows=exports.rows(accreditations))
 
 
 @require_GET
 @staff_permission_required("press.view_accreditationrequest")
 def export_xlsx(request):
     event, accreditations = _security_desk_list(request)
-    response = HttpResponse(
-        exports.as_xlsx(accreditations),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="presse-{event.slug}.xlsx"'
-    return response
+    return xlsx_response(filename=f"presse-{event.slug}.xlsx", sheet_title=_("Presse accréditée"),
+                         header=exports.COLUMNS, rows=exports.rows(accreditations),
+                         widths=exports.WIDTHS)
 
 
 @require_GET
