@@ -35,15 +35,9 @@ def staff_permission_required(perm: str):
     return decorator
 
 
-def _current_event() -> Event:
-    event = Event.objects.current()
-    if event is None:
-        raise Http404(_("Aucun colloque n'est publié pour le moment."))
-    return event
-
 
 def press_area(request):
-    event = _current_event()
+    event = Event.objects.current_or_404()
     return render(request, "press/area.html", {
         "event": event,
         "info": PressInfo.objects.for_event(event),
@@ -53,7 +47,7 @@ def press_area(request):
 
 
 def accreditation_request(request):
-    event = _current_event()
+    event = Event.objects.current_or_404()
     info = PressInfo.objects.for_event(event)
     if not event.accreditation_is_open():
         return render(request, "press/closed.html", {"event": event, "info": info})

@@ -1,5 +1,7 @@
 from django.db import models
+from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 
 class EventQuerySet(models.QuerySet):
@@ -11,6 +13,13 @@ class EventQuerySet(models.QuerySet):
         today = timezone.localdate()
         upcoming = self.published().filter(date__gte=today).order_by("date").first()
         return upcoming or self.published().order_by("-date").first()
+
+    def current_or_404(self):
+        """`current()` for public views: no published edition is a (friendly) 404."""
+        event = self.current()
+        if event is None:
+            raise Http404(_("Aucun colloque n'est publié pour le moment."))
+        return event
 
 
 class SessionQuerySet(models.QuerySet):

@@ -1,5 +1,5 @@
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from registrations.selectors import event_seats_left
@@ -7,13 +7,6 @@ from registrations.selectors import event_seats_left
 from . import calendar
 from .models import Event, Page, SessionSpeaker, Speaker
 from .structured_data import event_json_ld
-
-
-def _current_event_or_404() -> Event:
-    event = Event.objects.current()
-    if event is None:
-        raise Http404("Aucun événement publié.")
-    return event
 
 
 def _timetable(event: Event) -> dict:
@@ -31,7 +24,7 @@ def _timetable(event: Event) -> dict:
 
 
 def home(request):
-    context = _timetable(_current_event_or_404())
+    context = _timetable(Event.objects.current_or_404())
     context["json_ld"] = event_json_ld(
         context["event"], context["sessions"], seats_left=context["seats_left"]
     )
@@ -39,11 +32,11 @@ def home(request):
 
 
 def programme(request):
-    return render(request, "program/programme.html", _timetable(_current_event_or_404()))
+    return render(request, "program/programme.html", _timetable(Event.objects.current_or_404()))
 
 
 def session_detail(request, slug):
-    event = _current_event_or_404()
+    event = Event.objects.current_or_404()
     session = get_object_or_404(event.sessions.with_speakers().with_seats_left(), slug=slug)
     return render(request, "program/session_detail.html", {
         "event": event,
@@ -53,7 +46,7 @@ def session_detail(request, slug):
 
 
 def speakers(request):
-    event = _current_event_or_404()
+    event = Event.objects.current_or_404()
     roles = (
         SessionSpeaker.objects.filter(session__event=event)
         .select_related("session")
@@ -79,12 +72,12 @@ def _ics_response(content: bytes, filename: str) -> HttpResponse:
 
 
 def event_ics(request):
-    event = _current_event_or_404()
+    event = Event.objects.current_or_404()
     return _ics_response(calendar.event_calendar(event), f"{event.slug}.ics")
 
 
 def session_ics(request, slug):
-    event = _current_event_or_404()
+    event = Event.objects.current_or_404()
     session = get_object_or_404(
         event.sessions.select_related("event").with_speakers(), slug=slug
     )
