@@ -7,6 +7,7 @@ Every function checks the change against `models.TRANSITIONS`, records an
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -55,8 +56,6 @@ class TransitionNotAllowed(AccreditationError):
 
 
 def _absolute(path: str) -> str:
-    from django.conf import settings
-
     return settings.SITE_URL + path
 
 
@@ -80,6 +79,22 @@ def _email(accreditation: AccreditationRequest, template: str, *, attachments=()
         language=accreditation.language,
         attachments=list(attachments),
         reply_to=info.contact_email,
+    )
+
+
+def _notify_press_office(accreditation: AccreditationRequest, *, answer: str = "") -> None:
+    """Tell the press office (PressInfo.contact_email) that a request waits for a decision."""
+    info = PressInfo.objects.for_event(accreditation.event)
+    if not info.contact_email:
+        return
+    admin_path = reverse("admin:press_accreditationrequest_change", args=[accreditation.pk])
+    send_email_later(
+        to=info.contact_email,
+        template="press/emails/staff_to_review",
+        context={"accreditation": accreditation, "answer": answer,
+                 "admin_url": _absolute(admin_path)},
+        language=settings.LANGUAGE_CODE,
+        reply_to=accreditation.email,
     )
 
 
@@ -138,6 +153,7 @@ def accreditation_submit(
                 accreditation=accreditation, from_status="", to_status=Status.SUBMITTED
             )
             _email(accreditation, "acknowledgement")
+            _notify_press_office(accreditation)
     except BaseException as exc:
         if document and accreditation.assignment_letter:
             accreditation.assignment_letter.storage.delete(accreditation.assignment_letter.name)
@@ -246,6 +262,7 @@ def accreditation_answer_info(
                 if old_name:
                     transaction.on_commit(lambda: storage.delete(old_name))
             _email(accreditation, "answer_received", answer=answer)
+            _notify_press_office(accreditation, answer=answer)
     except BaseException:
         if new_name:
             accreditation.assignment_letter.storage.delete(new_name)

@@ -81,9 +81,13 @@ def test_request_with_card_number_is_recorded_and_acknowledged(
     assert [(t.from_status, t.to_status, t.actor) for t in accreditation.transitions.all()] == [
         ("", Status.SUBMITTED, None)
     ]
-    [mail] = mailoutbox
+    [mail, press_office] = mailoutbox
     assert mail.to == ["lea.martin@example.org"]
     assert "reçue" in mail.subject
+    assert press_office.to == ["presse@paris.fr"]
+    assert press_office.subject.startswith("Accréditation à examiner : Léa Martin")
+    assert f"/admin/press/accreditationrequest/{accreditation.pk}/change/" in press_office.body
+    assert press_office.reply_to == ["lea.martin@example.org"]
     assert f"http://testserver{accreditation.get_absolute_url()}" in mail.body or (
         accreditation.get_absolute_url() in mail.body
     )
@@ -114,7 +118,7 @@ def test_request_with_assignment_letter_stores_it_privately_under_a_random_name(
     assert "lettre" not in name and ".." not in name
     [stored] = private_files()
     assert open(stored, "rb").read() == jpeg_bytes()
-    assert len(mailoutbox) == 1
+    assert [m.to for m in mailoutbox] == [["lea.martin@example.org"], ["presse@paris.fr"]]
 
 
 @pytest.mark.parametrize(
@@ -164,7 +168,7 @@ def test_second_active_request_for_the_same_email_is_refused(client, event, mail
         response = client.post(URL, form_data(email="LEA.martin@example.org"))
     assert "déjà en cours pour cette adresse" in html.unescape(response.content.decode())
     assert AccreditationRequest.objects.count() == 1
-    assert len(mailoutbox) == 1
+    assert [m.to for m in mailoutbox] == [["lea.martin@example.org"], ["presse@paris.fr"]]
 
 
 def test_after_the_deadline_the_form_is_closed_and_gives_the_press_contact(client, event):

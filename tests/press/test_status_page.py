@@ -39,7 +39,10 @@ def test_journalist_answers_the_staff_question_and_the_request_returns_to_submit
     assert accreditation.assignment_letter.name.endswith(".png")
     answer = accreditation.transitions.last()
     assert (answer.actor, answer.message) == (None, "Le journal de 13 h")
-    assert "Votre réponse" in mailoutbox[-1].subject
+    [to_journalist, to_press_office] = mailoutbox
+    assert "Votre réponse" in to_journalist.subject
+    assert to_press_office.to == ["presse@paris.fr"]
+    assert "Le journal de 13 h" in to_press_office.body
     assert 'name="answer"' not in text(client.get(url))
 
 
