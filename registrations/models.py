@@ -163,7 +163,12 @@ class Registration(models.Model):
         ordering = ["-created_at", "-pk"]
         indexes = [
             models.Index(fields=["event", "status"], name="registration_event_status"),
-            models.Index(fields=["status", "hold_expires_at"], name="registration_hold"),
+            # Partial indexes for the writes under the event lock: they stay as small as the
+            # capacities while the waiting lists grow.
+            models.Index(fields=["event", "hold_expires_at"], name="registration_pending_holds",
+                         condition=Q(status="pending")),
+            models.Index(fields=["event", "workshop"], name="registration_seat_holders",
+                         condition=Q(status__in=["confirmed", "pending"])),
             models.Index(fields=["event", "event_waitlist_seq"], name="registration_day_queue"),
             models.Index(fields=["workshop", "workshop_waitlist_seq"],
                          name="registration_workshop_queue"),

@@ -20,7 +20,6 @@ import secrets
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Max
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -90,63 +89,75 @@ def _transition(registration: Registration, to_status: str, *, now, by=None, not
     )
 
 
-# Only rows that can hold a seat are read (confirmed, pending): the work is bounded by the
-# capacities, not by the length of the waiting lists.
+# One query under the lock: each workshop's capacity, then the seats held (day and workshop)
+# and the people waiting. Only rows that can hold a seat are read (confirmed, pending): the
+# work is bounded by the capacities, not by the length of the waiting lists.
 _COUNTS_SQL = """
-SELECT workshop_id,
-  COUNT(*) FILTER (WHERE status = %(confirmed)s OR event_waitlist_seq IS NULL),
-  COUNT(*) FILTER (WHERE workshop_waitlist_seq IS NULL
-                   AND (status = %(confirmed)s OR event_waitlist_seq IS NULL)),
-  COUNT(*) FILTER (WHERE status = %(confirmed)s AND workshop_waitlist_seq IS NOT NULL),
-  EXISTS (SELECT 1 FROM {table} WHERE event_id = %(event)s AND status = %(waitlisted)s)
-FROM {table}
-WHERE event_id = %(event)s AND status IN (%(confirmed)s, %(pending)s)
-  AND (status = %(confirmed)s OR hold_expires_at > %(now)s)
-GROUP BY workshop_id
+WITH held AS (
+  SELECT workshop_id,
+    COUNT(*) FILTER (WHERE status = %(confirmed)s OR event_waitlist_seq IS NULL) AS day,
+    COUNT(*) FILTER (WHERE workshop_waitlist_seq IS NULL
+                     AND (status = %(confirmed)s OR event_waitlist_seq IS NULL)) AS seated,
+    COUNT(*) FILTER (WHERE status = %(confirmed)s
+                     AND workshop_waitlist_seq IS NOT NULL) AS ws_waiting
+  FROM {table}
+  WHERE event_id = %(event)s AND status IN (%(confirmed)s, %(pending)s)
+    AND (status = %(confirmed)s OR hold_expires_at > %(now)s)
+  GROUP BY workshop_id
+)
+SELECT s.id, s.capacity, COALESCE(h.day, 0), COALESCE(h.seated, 0), COALESCE(h.ws_waiting, 0)
+FROM {session_table} s LEFT JOIN held h ON h.workshop_id = s.id
+WHERE s.event_id = %(event)s AND s.kind = %(workshop)s
+UNION ALL
+SELECT NULL, NULL, COALESCE(SUM(day), 0), 0, 0 FROM held WHERE workshop_id IS NULL
+UNION ALL
+SELECT NULL, NULL, 0, 0,
+  CASE WHEN EXISTS (SELECT 1 FROM {table} WHERE event_id = %(event)s
+                   AND status = %(waitlisted)s) THEN 1 ELSE 0 END
 """
 
 
 def _counts(event: Event, now) -> dict:
     """Seats held for the day and each workshop, and whether anybody waits for them.
 
-    The same rule as `models.holds_day_q` / `holds_workshop_q`, written as one grouped query
+    The same rule as `models.holds_day_q` / `holds_workshop_q`, written as one query
     (checked against them in the tests): it runs on every seat-changing write, while the
     event row is locked, so it must be short.
     """
-    counts = {"taken": 0, "waiting": False}
-    workshops = {
-        pk: {"capacity": capacity, "taken": 0, "waiting": 0}
-        for pk, capacity in Session.objects.filter(
-            event=event, kind=Session.Kind.WORKSHOP).values_list("pk", "capacity")
-    }
+    counts = {"taken": 0, "waiting": False, "workshops": {}}
     with connection.cursor() as cursor:
-        cursor.execute(_COUNTS_SQL.format(table=Registration._meta.db_table), {
+        cursor.execute(_COUNTS_SQL.format(table=Registration._meta.db_table,
+                                          session_table=Session._meta.db_table), {
             "event": event.pk, "now": now, "confirmed": Status.CONFIRMED,
             "pending": Status.PENDING, "waitlisted": Status.WAITLISTED,
+            "workshop": Session.Kind.WORKSHOP,
         })
-        for workshop_id, day, seated, ws_waiting, day_waiting in cursor:
+        for workshop_id, capacity, day, seated, waiting in cursor:
             counts["taken"] += day
-            counts["waiting"] = bool(day_waiting)
-            if workshop_id in workshops:
-                workshops[workshop_id]["taken"] = seated
-                workshops[workshop_id]["waiting"] = ws_waiting
-    if not counts["taken"]:  # no seat held at all: the grouped query returned no row
-        counts["waiting"] = Registration.objects.filter(
-            event=event, status=Status.WAITLISTED).exists()
-    counts["workshops"] = workshops
+            if workshop_id is None:
+                counts["waiting"] = counts["waiting"] or bool(waiting)
+            else:
+                counts["workshops"][workshop_id] = {
+                    "capacity": capacity, "taken": seated, "waiting": waiting}
     return counts
 
 
 def _next_event_seq(event: Event) -> int:
     """Next number on the day's waiting list (caller holds the event lock)."""
-    last = Registration.objects.filter(event=event).aggregate(m=Max("event_waitlist_seq"))["m"]
+    last = (
+        Registration.objects.filter(event=event, event_waitlist_seq__isnull=False)
+        .order_by("-event_waitlist_seq").values_list("event_waitlist_seq", flat=True).first()
+    )  # the last entry of the index, where MAX() would read the whole list
     return (last or 0) + 1
 
 
 def _next_workshop_seq(workshop_id: int) -> int:
     """Next number on a workshop's waiting list (caller holds the event lock)."""
-    last = Registration.objects.filter(workshop_id=workshop_id).aggregate(
-        m=Max("workshop_waitlist_seq"))["m"]
+    last = (
+        Registration.objects.filter(workshop_id=workshop_id, workshop_waitlist_seq__isnull=False)
+        .order_by("-workshop_waitlist_seq").values_list("workshop_waitlist_seq", flat=True)
+        .first()
+    )
     return (last or 0) + 1
 
 
@@ -256,16 +267,17 @@ def registration_create(
     _expire_stale_holds(event, now)
 
     existing = (
-        Registration.objects.select_for_update(of=("self",))
+        Registration.objects
         # Same expression and condition as the unique index: the lookup uses it.
         .alias(email_lower=Lower("email"))
         .filter(event=event, email_lower=email.strip().lower(),
                 status__in=Registration.ACTIVE_STATUSES)
-        .select_related("event", "workshop").first()
+        .order_by().values_list("pk", flat=True).first()
     )
-    if existing is not None:
-        registration_send_link(registration=existing, again=True)
-        return existing, False
+    if existing is not None:  # registration_send_link locks and reads the row
+        registration = Registration(pk=existing)
+        registration_send_link(registration=registration, again=True)
+        return _lock_registration(existing), False
 
     _, counts = _fill_waitlists(event, now)
     registration = Registration(
