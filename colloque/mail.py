@@ -1,13 +1,18 @@
 """Outgoing e-mail: rendered in the recipient's language, delivered by the task worker.
 
-`send_email_later()` is the only way the apps send mail. With the database task backend
-(production, `make run`) the delivery task is a row written in the caller's transaction: it is
-committed with the registration or request it belongs to, or rolled back with it, so a crash
-never loses a message nor sends one for data that was not saved. With a backend that runs
+`send_email_later()` is the way the apps send mail (`send_email_now()` inside the worker).
+With the database task backend (production, `make run`) the delivery task is a row written
+in the caller's transaction: it is committed with the registration or request it belongs
+to, or rolled back with it, so a crash never loses a message nor sends one for data that
+was not saved. With a backend that runs
 tasks on the spot (tests), delivery waits for the commit (`transaction.on_commit`).
 
 If the mail server is down, `deliver_email` schedules itself again with a growing delay;
 after MAX_ATTEMPTS the task is marked failed, visible in the admin ("Database tasks").
+
+`send_email_now()` is for code that already runs in the worker (a task that renders a
+message): it tries the mail server at once and, if it is down, hands the message to
+`deliver_email` for the retries above, so a message costs one task instead of two.
 """
 
 import base64
@@ -41,6 +46,38 @@ def render_email(*, template: str, context: dict, language: str) -> dict:
     return {"subject": subject, "text": text, "html": html}
 
 
+def _message(*, to, template, context, language, attachments, reply_to) -> dict:
+    message = render_email(template=template, context=context, language=language)
+    message.update(
+        to=[to],
+        reply_to=[reply_to] if reply_to else [],
+        attachments=[
+            {"filename": name, "content": base64.b64encode(content).decode(), "mimetype": mime}
+            for name, content, mime in attachments
+        ],
+    )
+    return message
+
+
+def send_email_now(
+    *,
+    to: str,
+    template: str,
+    context: dict,
+    language: str,
+    attachments: list[tuple[str, bytes, str]] = (),
+    reply_to: str | None = None,
+) -> None:
+    """Render now, deliver once the caller's transaction is committed (at once outside one).
+
+    If the mail server is down, the message goes to `deliver_email` for the retries. Only
+    for code running in the worker: a web request would wait for the mail server.
+    """
+    message = _message(to=to, template=template, context=context, language=language,
+                       attachments=attachments, reply_to=reply_to)
+    transaction.on_commit(lambda: _deliver(message, attempt=1))
+
+
 def send_email_later(
     *,
     to: str,
@@ -51,15 +88,8 @@ def send_email_later(
     reply_to: str | None = None,
 ) -> None:
     """Render now, deliver through the task queue (see the module docstring)."""
-    message = render_email(template=template, context=context, language=language)
-    message.update(
-        to=[to],
-        reply_to=[reply_to] if reply_to else [],
-        attachments=[
-            {"filename": name, "content": base64.b64encode(content).decode(), "mimetype": mime}
-            for name, content, mime in attachments
-        ],
-    )
+    message = _message(to=to, template=template, context=context, language=language,
+                       attachments=attachments, reply_to=reply_to)
     if deliver_email.get_backend().supports_defer:
         deliver_email.enqueue(message=message)
     else:
@@ -86,6 +116,10 @@ def build_message(message: dict) -> EmailMultiAlternatives:
 
 @task()
 def deliver_email(*, message: dict, attempt: int = 1) -> str:
+    return _deliver(message, attempt=attempt)
+
+
+def _deliver(message: dict, *, attempt: int) -> str:
     try:
         build_message(message).send(fail_silently=False)
     except (smtplib.SMTPException, OSError) as exc:

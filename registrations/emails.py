@@ -1,9 +1,10 @@
 """The registrant's e-mails, rendered from the registration as it stands when they are sent.
 
 Services do not render anything: they queue `tasks.send_registration_email` in their
-transaction (see `tasks.py`), and the worker renders and hands the message to
-`colloque.mail.send_email_later`. Seat-changing transactions stay short, and a slow template,
-QR code or calendar never holds the event lock.
+transaction (see `tasks.py`), and the worker renders the message and delivers it at once
+(`colloque.mail.send_email_now`: one task per message, retries through the queue).
+Seat-changing transactions stay short, and a slow template, QR code or calendar never holds
+the event lock.
 """
 
 import secrets
@@ -12,7 +13,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
-from colloque.mail import send_email_later
+from colloque.mail import send_email_now
 
 from .models import Registration, hash_token
 from .selectors import waitlist_position
@@ -33,7 +34,7 @@ def rotate_token(registration: Registration) -> str:
 
 
 def send_confirm_request(registration: Registration, *, token: str, again: bool = False):
-    send_email_later(
+    send_email_now(
         to=registration.email,
         template="registrations/emails/confirm_request",
         context={
@@ -60,7 +61,7 @@ def send_status(registration: Registration, *, token: str | None, promoted=False
             (f"{registration.event.slug}.ics", ticket_calendar(registration, manage_url),
              "text/calendar"),
         ]
-    send_email_later(
+    send_email_now(
         to=registration.email,
         template="registrations/emails/status",
         context={
@@ -74,7 +75,7 @@ def send_status(registration: Registration, *, token: str | None, promoted=False
 
 
 def send_cancelled(registration: Registration):
-    send_email_later(
+    send_email_now(
         to=registration.email,
         template="registrations/emails/cancelled",
         context={"registration": registration, "event": registration.event},
