@@ -61,7 +61,11 @@ def _new_reference() -> str:
 
 
 def _lock_event(event_id: int) -> Event:
-    return Event.objects.select_for_update().get(pk=event_id)
+    """Lock the event row; read only what the seat rules need (the row is wide: translations)."""
+    return Event.objects.select_for_update().only(
+        "plenary_capacity", "registration_opens_at", "registration_closes_at",
+        "registrations_closed",
+    ).get(pk=event_id)
 
 
 def _lock_registration(registration_id: int) -> Registration:
@@ -349,12 +353,14 @@ def registration_confirm(*, registration: Registration, token: str) -> Registrat
 
 @transaction.atomic
 def _confirm(*, registration: Registration, token: str, event_locked: bool) -> Registration:
-    event = _lock_event(registration.event_id) if event_locked else registration.event
-    workshop = registration.workshop
-    registration = Registration.objects.select_for_update().get(pk=registration.pk)
-    registration.event = event
-    if registration.workshop_id == getattr(workshop, "pk", None):
-        registration.workshop = workshop  # already loaded by the caller
+    event = _lock_event(registration.event_id) if event_locked else None
+    loaded, registration = registration, Registration.objects.select_for_update().get(
+        pk=registration.pk)
+    # The event and workshop the caller already read (for the pages), without reading again.
+    if Registration.event.is_cached(loaded):
+        registration.event = loaded.event
+    if Registration.workshop.is_cached(loaded) and registration.workshop_id == loaded.workshop_id:
+        registration.workshop = loaded.workshop
     now = timezone.now()
     if registration.status != Status.PENDING:
         return registration
@@ -370,7 +376,7 @@ def _confirm(*, registration: Registration, token: str, event_locked: bool) -> R
         _transition(registration, Status.WAITLISTED, now=now, note="e-mail confirmed")
     registration.save(update_fields=["status", "confirmed_at", "waitlisted_at", "updated_at"])
     if event_locked:
-        promoted, _ = _fill_waitlists(registration.event, now, quiet_for=registration.pk)
+        promoted, _ = _fill_waitlists(event, now, quiet_for=registration.pk)
         registration = next((r for r in promoted if r.pk == registration.pk), registration)
     queue_email(registration=registration, kind="status", token=token)
     return registration
