@@ -30,8 +30,6 @@ from .models import (
     Status,
 )
 
-RETENTION_DAYS = 92
-
 
 class AccreditationError(Exception):
     """A refused action, with a message fit for staff or the journalist."""
@@ -166,14 +164,15 @@ def accreditation_submit(
 
 
 def accreditation_purge_expired(*, today: dt.date | None = None) -> int:
-    """Delete the requests (and documents) of editions held more than RETENTION_DAYS ago.
+    """Delete the requests (and documents) of editions held more than
+    PERSONAL_DATA_RETENTION_DAYS ago.
 
     Announced on the form (« supprimées trois mois après le colloque »); run daily by
-    `manage.py purge_press_data`. Returns the number of requests deleted.
+    `manage.py purge_personal_data`. Returns the number of requests deleted.
     """
     today = today or timezone.localdate()
     expired = AccreditationRequest.objects.filter(
-        event__date__lt=today - dt.timedelta(days=RETENTION_DAYS)
+        event__date__lt=today - dt.timedelta(days=settings.PERSONAL_DATA_RETENTION_DAYS)
     )
     count = 0
     for accreditation in expired.iterator():

@@ -488,3 +488,17 @@ def registration_send_link(*, registration: Registration, again: bool = True) ->
         queue_email(registration=registration, kind="status", again=again)
     else:
         raise InvalidTransition(registration.status)
+
+
+@transaction.atomic
+def registration_purge_expired(*, today: dt.date | None = None) -> int:
+    """Delete the registrations (and their history) of editions held more than
+    PERSONAL_DATA_RETENTION_DAYS ago, as the privacy notice announces. Returns how many.
+
+    Run daily by `manage.py purge_personal_data`. Seat counts of past editions go with them:
+    statistics worth keeping are exported before (admin exports).
+    """
+    today = today or timezone.localdate()
+    cutoff = today - dt.timedelta(days=settings.PERSONAL_DATA_RETENTION_DAYS)
+    deleted, per_model = Registration.objects.filter(event__date__lt=cutoff).delete()
+    return per_model.get(Registration._meta.label, 0)

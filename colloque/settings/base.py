@@ -181,6 +181,9 @@ FORM_RENDERER = "django.forms.renderers.DjangoTemplates"  # div templates are th
 REGISTRATION_HOLD_MINUTES = env.int("REGISTRATION_HOLD_MINUTES", default=30)
 # Submissions per client address, "N/s|m|h|d", or "off" (load tests)
 REGISTRATION_RATE_LIMIT = env("REGISTRATION_RATE_LIMIT", default="10/h")
+# Personal data (registrations, accreditation requests) is deleted this many days after the
+# event by `manage.py purge_personal_data` (the privacy notice says three months)
+PERSONAL_DATA_RETENTION_DAYS = env.int("PERSONAL_DATA_RETENTION_DAYS", default=92)
 # Number of reverse proxies in front of the app whose X-Forwarded-For is trusted (0: none)
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 

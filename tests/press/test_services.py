@@ -232,5 +232,5 @@ def test_requests_are_purged_three_months_after_the_event(db, django_capture_on_
         assert services.accreditation_purge_expired(today=dt.date(2026, 4, 13)) == 1
     assert list(AccreditationRequest.objects.all()) == [recent]
     assert private_files() == []
-    call_command("purge_press_data")
+    call_command("purge_personal_data")
     assert list(AccreditationRequest.objects.all()) == [recent]
