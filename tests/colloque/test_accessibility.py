@@ -1,0 +1,41 @@
+"""Automated accessibility audit (axe-core, WCAG 2.1 A/AA rules) of the public pages.
+
+axe-core is vendored for the tests only (tests/vendor, MPL-2.0); nothing is fetched. It does
+not replace a manual RGAA audit, but catches missing labels, names, landmarks, contrast and
+heading errors before a person has to.
+"""
+
+from pathlib import Path
+
+import pytest
+
+from program.demo import load_demo
+
+AXE = (Path(__file__).resolve().parents[1] / "vendor" / "axe-core-4.14.1" / "axe.min.js")
+PAGES = [
+    "/", "/programme/", "/programme/atelier-parents/", "/intervenants/",
+    "/pages/donnees-personnelles/", "/pages/infos-pratiques/", "/inscription/",
+    "/presse/", "/presse/accreditation/", "/en/", "/en/programme/", "/en/inscription/",
+]
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("width", [1280, 390])
+def test_public_pages_pass_the_automated_accessibility_audit(live_server, chromium, width):
+    load_demo()
+    page = chromium.new_page(viewport={"width": width, "height": 900})
+    problems = {}
+    for path in PAGES:
+        page.goto(live_server.url + path)
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate(
+            "() => axe.run(document, {runOnly: {type: 'tag', values: "
+            "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
+        )
+        found = [f"{v['id']} ({v['impact']}): {v['nodes'][0]['target']}"
+                 for v in result["violations"]]
+        if found:
+            problems[path] = found
+    page.close()
+    assert problems == {}
