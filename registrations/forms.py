@@ -1,11 +1,16 @@
+import hashlib
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
+from crispy_forms.utils import render_crispy_form
 from django import forms
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from program.models import Session
 
@@ -112,6 +117,24 @@ class RegistrationForm(forms.Form):
             Submit("submit", _("Envoyer mon inscription"), css_class="btn-lg"),
         )
         return helper
+
+    def cached_html(self) -> str:
+        """The blank form's HTML (what {% crispy %} renders), shared by everyone who loads it.
+
+        Rendering the layout is most of the page's cost, and during a rush everybody loads the
+        same blank form: it is cached per language, preselected workshop and workshop choices
+        (titles and seats left, read for every page), so a seat count is never stale; the
+        short timeout covers the other texts staff may edit.
+        """
+        choices = [(str(value), str(label)) for value, label in self.fields["workshop"].choices]
+        key = "registrations:blank-form:" + hashlib.sha256(
+            repr((get_language(), self.initial.get("workshop"), choices)).encode()
+        ).hexdigest()
+        html = cache.get(key)
+        if html is None:
+            html = render_crispy_form(self)
+            cache.set(key, html, 60)
+        return mark_safe(html)  # noqa: S308 - rendered by crispy from the form's own fields
 
     def with_seat_counts(self):
         self.fields["workshop"].queryset = (

@@ -1,0 +1,37 @@
+"""What keeps a registration rush cheap, checked from the outside: queries per request and
+the shared blank form, which must never show a stale seat count."""
+
+from django.urls import reverse
+
+from registrations.models import Registration
+
+from .conftest import last_mail_to, links_in
+
+
+def test_blank_form_shows_the_seat_taken_by_the_previous_visitor(client, workshops, form_data):
+    _, parents = workshops
+    assert "2 places restantes" in client.get(reverse("registrations:register")).text
+    client.post(reverse("registrations:register"), form_data(workshop=parents.pk))
+    page = client.get(reverse("registrations:register")).text
+    assert "1 place restante" in page and "2 places restantes" not in page
+
+
+def test_submit_and_confirm_stay_within_their_query_budget(
+    client, workshops, form_data, django_assert_max_num_queries,
+    django_capture_on_commit_callbacks,
+):
+    """The e-mail tasks run after the commit (in the worker): they are not counted."""
+    _, parents = workshops
+    client.get(reverse("registrations:register"))
+    # event, workshop check; then under the lock: event, expired holds, same address,
+    # seat counts, insert, journal, e-mail task (+ transaction statements)
+    with django_capture_on_commit_callbacks(execute=True):
+        with django_assert_max_num_queries(12):
+            client.post(reverse("registrations:register"),
+                        form_data(workshop=parents.pk, email="budget@example.org"))
+    token = links_in(last_mail_to("budget@example.org"))["confirmer"]
+    # registration by token; then its row lock, journal, update, e-mail task
+    with django_capture_on_commit_callbacks(), django_assert_max_num_queries(8):
+        response = client.post(reverse("registrations:confirm", kwargs={"token": token}))
+    assert response.status_code == 302
+    assert Registration.objects.get(email="budget@example.org").status == "confirmed"
