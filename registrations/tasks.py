@@ -14,6 +14,9 @@ from . import emails
 from .models import Registration
 
 KINDS = ("confirm_request", "status", "cancelled")
+# The confirmation link comes first: people wait for it to finish registering (and their
+# seats are held meanwhile); tickets and notices can follow a little later during a rush.
+PRIORITIES = {"confirm_request": 10}
 
 
 @task()
@@ -44,7 +47,8 @@ def send_registration_email(
 def queue_email(*, registration: Registration, kind: str, **kwargs) -> None:
     assert kind in KINDS, kind
     kwargs = {"registration_id": registration.pk, "kind": kind, **kwargs}
-    if send_registration_email.get_backend().supports_defer:
-        send_registration_email.enqueue(**kwargs)
+    task = send_registration_email.using(priority=PRIORITIES.get(kind, 0))
+    if task.get_backend().supports_defer:
+        task.enqueue(**kwargs)
     else:
-        transaction.on_commit(lambda: send_registration_email.enqueue(**kwargs))
+        transaction.on_commit(lambda: task.enqueue(**kwargs))
