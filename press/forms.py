@@ -43,6 +43,10 @@ class AccreditationForm(forms.ModelForm):
         ),
         error_messages={"required": _("Votre accord est nécessaire pour traiter la demande.")},
     )
+    # Honeypot: hidden from people, filled in by naive robots.
+    website = forms.CharField(label=_("Ne pas remplir ce champ"), required=False,
+                              widget=forms.TextInput(attrs={"autocomplete": "off",
+                                                            "tabindex": "-1"}))
 
     class Meta:
         model = AccreditationRequest
@@ -111,9 +115,13 @@ class AccreditationForm(forms.ModelForm):
         # The service builds and validates the instance (it knows the event).
         pass
 
+    @property
+    def is_bot(self) -> bool:
+        return bool(self.data.get("website"))
+
     def service_data(self) -> dict:
-        data = {k: v for k, v in self.cleaned_data.items() if k != "assignment_letter"}
-        return data
+        return {k: v for k, v in self.cleaned_data.items()
+                if k not in ("assignment_letter", "website")}
 
 
 class AnswerForm(forms.Form):

@@ -7,9 +7,11 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from colloque import ratelimit
 from colloque.exports import csv_response, xlsx_response
 from program.models import Event
 
@@ -46,32 +48,45 @@ def press_area(request):
     })
 
 
+_RECEIVED = gettext_lazy(
+    "Votre demande est enregistrée. Un e-mail de confirmation vient de vous être "
+    "envoyé avec le lien de suivi de votre demande."
+)
+
+
 def accreditation_request(request):
     event = Event.objects.current_or_404()
     info = PressInfo.objects.for_event(event)
     if not event.accreditation_is_open():
         return render(request, "press/closed.html", {"event": event, "info": info})
     form = AccreditationForm(request.POST or None, request.FILES or None, event=event)
-    if request.method == "POST" and form.is_valid():
-        try:
-            accreditation = services.accreditation_submit(
-                event=event, data=form.service_data(),
-                document=form.cleaned_data.get("assignment_letter"),
-                language=translation.get_language(),
-            )
-        except services.AccreditationClosed:
-            return render(request, "press/closed.html", {"event": event, "info": info})
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _(
-                "Votre demande est enregistrée. Un e-mail de confirmation vient de vous être "
-                "envoyé avec le lien de suivi de votre demande."
-            ))
-            return redirect(accreditation)
+    status = 200
+    if request.method == "POST":
+        if ratelimit.hit(request, scope="press"):
+            form.is_valid()
+            form.add_error(None, _("Trop de demandes envoyées depuis votre connexion. "
+                                   "Merci de réessayer dans un moment."))
+            status = 429
+        elif form.is_valid():
+            if form.is_bot:  # the honeypot was filled: look successful, store nothing
+                messages.success(request, _RECEIVED)
+                return redirect("press:accreditation")
+            try:
+                accreditation = services.accreditation_submit(
+                    event=event, data=form.service_data(),
+                    document=form.cleaned_data.get("assignment_letter"),
+                    language=translation.get_language(),
+                )
+            except services.AccreditationClosed:
+                return render(request, "press/closed.html", {"event": event, "info": info})
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _RECEIVED)
+                return redirect(accreditation)
     return render(request, "press/accreditation_form.html", {
         "event": event, "info": info, "form": form,
-    })
+    }, status=status)
 
 
 @never_cache

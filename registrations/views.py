@@ -8,26 +8,20 @@ sent as referrer to this site (site-wide SECURE_REFERRER_POLICY "same-origin").
 from functools import wraps
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from colloque import ratelimit
 from program.models import Event
 
-from . import emails, ratelimit, services
+from . import emails, services
 from .forms import ChangeWorkshopForm, RegistrationForm
 from .selectors import event_registration_state, waitlist_position
 from .tickets import ticket_calendar, ticket_qr_svg
-
-
-def _current_event_or_404() -> Event:
-    event = Event.objects.current()
-    if event is None:
-        raise Http404(_("Aucun événement publié."))
-    return event
 
 
 def _private(view):
@@ -54,7 +48,7 @@ def _expired(request, registration):
 
 
 def register(request):
-    event = _current_event_or_404()
+    event = Event.objects.current_or_404()
     window = event.registration_window()
     if window != "open":
         return render(request, "registrations/register.html",
@@ -99,7 +93,8 @@ def register(request):
 
 def submitted(request):
     """The same page whether the address was new or known: it reveals nothing."""
-    return render(request, "registrations/submitted.html", {"event": _current_event_or_404()})
+    event = Event.objects.current_or_404()
+    return render(request, "registrations/submitted.html", {"event": event})
 
 
 @_private

@@ -199,3 +199,26 @@ def test_press_pages_exist_in_english(client, event):
     area = html.unescape(client.get("/en" + reverse("press:area")).content.decode())
     assert "Deputy Mayor of Paris" in area
     assert client.get("/en" + URL).status_code == 200
+
+
+def test_a_robot_filling_the_honeypot_stores_nothing_and_gets_no_mail(
+    client, event, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(URL, form_data(website="http://spam.example"))
+    assert response.status_code == 302
+    assert AccreditationRequest.objects.count() == 0
+    assert mailoutbox == []
+
+
+def test_too_many_requests_from_one_address_are_refused_with_a_clear_message(
+    client, event, settings
+):
+    settings.REGISTRATION_RATE_LIMIT = "2/h"
+    for n in range(2):
+        client.post(URL, form_data(email=f"journaliste{n}@example.org"))
+    response = client.post(URL, form_data(email="journaliste3@example.org"))
+    assert response.status_code == 429
+    assert "Trop de demandes envoyées depuis votre connexion" in html.unescape(
+        response.content.decode())
+    assert AccreditationRequest.objects.count() == 2

@@ -6,7 +6,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from registrations import ratelimit
+from colloque import ratelimit
 from registrations.models import Registration
 
 pytestmark = pytest.mark.django_db
