@@ -1,8 +1,6 @@
-import functools
 
 from django.contrib import messages
-from django.contrib.admin.views.decorators import staff_member_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
@@ -13,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from colloque import ratelimit
 from colloque.exports import csv_response, xlsx_response
+from colloque.permissions import staff_permission_required
 from program.models import Event
 
 from . import exports, services
@@ -20,22 +19,6 @@ from .badge import badge_qr_svg
 from .documents import CONTENT_TYPES
 from .forms import AccreditationForm, AnswerForm
 from .models import AccreditationRequest, PressInfo, PressKitDocument, Status
-
-
-def staff_permission_required(perm: str):
-    """Anonymous and non-staff visitors go to the admin login; staff without `perm` get 403."""
-
-    def decorator(view):
-        @functools.wraps(view)
-        def wrapped(request, *args, **kwargs):
-            if not request.user.has_perm(perm):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return staff_member_required(never_cache(wrapped))
-
-    return decorator
-
 
 
 def press_area(request):

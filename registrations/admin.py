@@ -23,12 +23,28 @@ class TransitionInline(admin.TabularInline):
         return False
 
 
+class ArrivedFilter(admin.SimpleListFilter):
+    title = _("arrivée le jour J")
+    parameter_name = "arrived"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("arrivé·e")), ("no", _("pas encore arrivé·e"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(checked_in_at__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(status=Registration.Status.CONFIRMED,
+                                   checked_in_at__isnull=True)
+        return queryset
+
+
 @admin.register(Registration)
 class RegistrationAdmin(admin.ModelAdmin):
     list_display = ("full_name", "email", "status", "workshop", "workshop_place", "audience",
-                    "created_at", "confirmed_at")
-    list_filter = ("status", "event", "workshop", "audience", "wants_news", "language",
-                   "created_at")
+                    "created_at", "confirmed_at", "checked_in_at")
+    list_filter = ("status", "event", "workshop", "audience", ArrivedFilter, "wants_news",
+                   "language", "created_at")
     search_fields = ("first_name", "last_name", "email", "organisation", "reference")
     date_hierarchy = "created_at"
     list_select_related = ("workshop", "event")
@@ -36,7 +52,7 @@ class RegistrationAdmin(admin.ModelAdmin):
     readonly_fields = ("event", "reference", "status", "workshop", "hold_expires_at",
                        "event_waitlist_seq", "workshop_waitlist_seq", "language", "created_at",
                        "consented_at", "confirmed_at", "waitlisted_at", "promoted_at",
-                       "cancelled_at", "expired_at", "updated_at")
+                       "cancelled_at", "expired_at", "checked_in_at", "updated_at")
     fieldsets = (
         (None, {"fields": ("event", "reference", "status", "workshop")}),
         (_("Personne"), {"fields": ("first_name", "last_name", "email", "organisation", "role",
@@ -46,10 +62,10 @@ class RegistrationAdmin(admin.ModelAdmin):
                                            "workshop_waitlist_seq", "created_at",
                                            "consented_at", "confirmed_at", "waitlisted_at",
                                            "promoted_at", "cancelled_at", "expired_at",
-                                           "updated_at")}),
+                                           "checked_in_at", "updated_at")}),
     )
     inlines = [TransitionInline]
-    actions = ["resend", "cancel", "promote", "export_as_csv", "export_as_xlsx"]
+    actions = ["resend", "cancel", "promote", "check_in", "export_as_csv", "export_as_xlsx"]
     change_list_template = "admin/registrations/registration/change_list.html"
 
     def has_add_permission(self, request):
@@ -109,6 +125,11 @@ class RegistrationAdmin(admin.ModelAdmin):
     def promote(self, request, queryset):
         self._each(request, queryset.order_by("event_waitlist_seq", "workshop_waitlist_seq"),
                    services.registration_promote, _("%(n)d personne(s) placée(s)."))
+
+    @admin.action(description=_("Enregistrer l'arrivée (jour J)"))
+    def check_in(self, request, queryset):
+        self._each(request, queryset, services.registration_check_in,
+                   _("%(n)d arrivée(s) enregistrée(s)."))
 
     @admin.action(description=_("Exporter en CSV"))
     def export_as_csv(self, request, queryset):

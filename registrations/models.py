@@ -153,6 +153,9 @@ class Registration(models.Model):
     )
     cancelled_at = models.DateTimeField(_("annulée le"), null=True, blank=True, editable=False)
     expired_at = models.DateTimeField(_("expirée le"), null=True, blank=True, editable=False)
+    checked_in_at = models.DateTimeField(
+        _("arrivée à l'accueil le"), null=True, blank=True, editable=False
+    )
     updated_at = models.DateTimeField(_("mise à jour"), auto_now=True)
 
     objects = RegistrationQuerySet.as_manager()

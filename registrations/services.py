@@ -502,3 +502,26 @@ def registration_purge_expired(*, today: dt.date | None = None) -> int:
     cutoff = today - dt.timedelta(days=settings.PERSONAL_DATA_RETENTION_DAYS)
     deleted, per_model = Registration.objects.filter(event__date__lt=cutoff).delete()
     return per_model.get(Registration._meta.label, 0)
+
+
+@transaction.atomic
+def registration_check_in(*, registration: Registration, by=None) -> bool:
+    """Day-of arrival at the welcome desk. Only a confirmed registration gets in.
+
+    Returns False when the person had already been checked in (the desk says when); raises
+    InvalidTransition for a registration that is not confirmed (cancelled, waiting…).
+    """
+    registration = _lock_registration(registration.pk)
+    if registration.status != Status.CONFIRMED:
+        raise InvalidTransition(registration.status)
+    if registration.checked_in_at:
+        return False
+    now = timezone.now()
+    registration.checked_in_at = now
+    registration.save(update_fields=["checked_in_at", "updated_at"])
+    RegistrationTransition.objects.create(
+        registration=registration, from_status=registration.status,
+        to_status=registration.status, at=now,
+        by=by if by is not None and by.is_authenticated else None, note="check-in",
+    )
+    return True

@@ -7,6 +7,7 @@ app_name = "registrations"
 urlpatterns = [
     path("inscription/", views.register, name="register"),
     path("inscription/merci/", views.submitted, name="submitted"),
+    path("inscription/accueil/", views.checkin, name="checkin"),
     path("inscription/confirmer/<str:token>/", views.confirm, name="confirm"),
     path("inscription/gerer/<str:token>/", views.manage, name="manage"),
     path("inscription/gerer/<str:token>/atelier/", views.change_workshop, name="change-workshop"),

@@ -16,12 +16,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from colloque import ratelimit
+from colloque.permissions import staff_permission_required
 from program.models import Event
 
 from . import emails, services
 from .forms import ChangeWorkshopForm, RegistrationForm
+from .models import Registration
 from .selectors import event_registration_state, waitlist_position
-from .tickets import ticket_calendar, ticket_qr_svg
+from .tickets import ticket_calendar, ticket_qr_svg, ticket_reference_from_payload
 
 
 def _private(view):
@@ -172,3 +174,34 @@ def ticket_ics(request, registration, token):
                             content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{registration.event.slug}.ics"'
     return response
+
+
+def _find_ticket(event: Event, code: str) -> Registration | None:
+    """A scanned ticket (signed QR payload) or a reference typed by hand."""
+    code = code.strip()
+    reference = ticket_reference_from_payload(code) if code.startswith("COLLOQUE:") else code
+    if not reference:
+        return None
+    return (event.registrations.select_related("workshop")
+            .filter(reference__iexact=reference[:12]).first())
+
+
+@staff_permission_required("registrations.change_registration")
+def checkin(request):
+    """The welcome desk on the day: scan a ticket (a scanner types its code and Enter), see who
+    it is, their workshop and accessibility needs, and record the arrival."""
+    event = Event.objects.current_or_404()
+    code = (request.POST.get("code") or request.GET.get("code") or "")[:200]
+    registration = _find_ticket(event, code) if code else None
+    arrived_now = None
+    if request.method == "POST" and registration and "arrive" in request.POST:
+        try:
+            arrived_now = services.registration_check_in(registration=registration,
+                                                         by=request.user)
+        except services.InvalidTransition:
+            arrived_now = None
+        registration.refresh_from_db()
+    return render(request, "registrations/checkin.html", {
+        "event": event, "code": code, "registration": registration,
+        "arrived_now": arrived_now, "not_found": bool(code) and registration is None,
+    }, status=404 if code and registration is None else 200)
