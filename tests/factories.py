@@ -27,7 +27,9 @@ class EventFactory(factory.django.DjangoModelFactory):
     organisers = "Ville de Paris — OPMIRE — Académie de Paris"
     plenary_capacity = 300
     registration_opens_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=1))
-    registration_closes_at = factory.LazyAttribute(lambda o: paris(o.date, 0) - dt.timedelta(days=1))
+    registration_closes_at = factory.LazyAttribute(
+        lambda o: paris(o.date, 0) - dt.timedelta(days=1)
+    )
     press_accreditation_deadline = factory.LazyAttribute(
         lambda o: paris(o.date, 12) - dt.timedelta(days=2)
     )
