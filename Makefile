@@ -8,11 +8,12 @@ PORT ?= 8000
 PYTHON ?= $(shell for p in python3.13 python3.12 python3; do \
 	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then echo $$p; break; fi; done)
 
-.PHONY: help install run serve worker test test-postgres bench lock messages superuser clean
+.PHONY: help install run serve worker test lint bench lock messages superuser clean
 
 help:
 	@echo "make run    - install, migrate the SQLite database, load the demo, serve on http://$(HOST):$(PORT)"
 	@echo "make test   - run the whole test suite"
+	@echo "make lint   - ruff on the whole project"
 	@echo "make bench  - registration rush against gunicorn on PostgreSQL"
 	@echo "make lock   - regenerate requirements.lock from pyproject.toml"
 
@@ -49,6 +50,9 @@ superuser: install
 
 test: install locale/en/LC_MESSAGES/django.mo
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(PY) -m ruff check .
 
 bench: install
 	$(PY) bench/registration_rush.py
