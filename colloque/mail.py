@@ -4,8 +4,8 @@
 With the database task backend (production, `make run`) the delivery task is a row written
 in the caller's transaction: it is committed with the registration or request it belongs
 to, or rolled back with it, so a crash never loses a message nor sends one for data that
-was not saved. With a backend that runs
-tasks on the spot (tests), delivery waits for the commit (`transaction.on_commit`).
+was not saved. With a backend that runs tasks on the spot (tests), delivery waits for the
+commit (`transaction.on_commit`).
 
 If the mail server is down, `deliver_email` schedules itself again with a growing delay;
 after MAX_ATTEMPTS the task is marked failed, visible in the admin ("Database tasks").

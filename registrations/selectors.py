@@ -12,36 +12,29 @@ from django.utils import timezone
 from .models import Registration, holds_day_q, holds_workshop_q
 
 
-def workshop_seats_taken(now=None) -> models.Expression:
-    """Expression counting the seats held in a workshop (annotates a Session queryset)."""
-    now = now or timezone.now()
-    held = (
-        Registration.objects.filter(holds_workshop_q(now), workshop=models.OuterRef("pk"))
+def _count_per_workshop(condition: Q) -> models.Expression:
+    """Subquery counting the registrations matching `condition` in the outer Session."""
+    counted = (
+        Registration.objects.filter(condition, workshop=models.OuterRef("pk"))
         .order_by()
         .values("workshop")
         .annotate(n=Count("pk"))
         .values("n")
     )
     return Coalesce(
-        models.Subquery(held, output_field=models.IntegerField()), 0,
+        models.Subquery(counted, output_field=models.IntegerField()), 0,
         output_field=models.IntegerField(),
     )
+
+
+def workshop_seats_taken(now=None) -> models.Expression:
+    """Expression counting the seats held in a workshop (annotates a Session queryset)."""
+    return _count_per_workshop(holds_workshop_q(now or timezone.now()))
 
 
 def workshop_waitlist_length(now=None) -> models.Expression:
     """Expression counting the people waiting for a workshop seat (annotates Sessions)."""
-    now = now or timezone.now()
-    waiting = (
-        Registration.objects.filter(waiting_for_workshop_q(now), workshop=models.OuterRef("pk"))
-        .order_by()
-        .values("workshop")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(
-        models.Subquery(waiting, output_field=models.IntegerField()), 0,
-        output_field=models.IntegerField(),
-    )
+    return _count_per_workshop(waiting_for_workshop_q(now or timezone.now()))
 
 
 def waiting_for_day_q(now) -> Q:
