@@ -39,3 +39,43 @@ def test_public_pages_pass_the_automated_accessibility_audit(live_server, chromi
             problems[path] = found
     page.close()
     assert problems == {}
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_private_pages_pass_the_automated_accessibility_audit(live_server, chromium):
+    """The pages people reach from their e-mails: manage page and ticket, press status, badge."""
+    import secrets
+
+    from django.urls import reverse
+
+    from press import services as press_services
+    from registrations.models import hash_token
+    from tests.press.factories import AccreditationFactory
+    from tests.registrations.factories import RegistrationFactory
+
+    event = load_demo()
+    token = secrets.token_urlsafe(32)
+    RegistrationFactory(event=event, workshop=event.sessions.workshops().first(),
+                        token_hash=hash_token(token))
+    accreditation = AccreditationFactory(event=event)
+    approved = AccreditationFactory(event=event)
+    press_services.accreditation_approve(accreditation=approved, actor=None)
+    page = chromium.new_page(viewport={"width": 390, "height": 900})
+    problems = {}
+    for path in [f"/inscription/gerer/{token}/", f"/en/inscription/gerer/{token}/",
+                 accreditation.get_absolute_url(), approved.get_absolute_url(),
+                 reverse("press:badge", kwargs={"token": approved.token})]:
+        response = page.goto(live_server.url + path)
+        assert response.status == 200, path
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate(
+            "() => axe.run(document, {runOnly: {type: 'tag', values: "
+            "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
+        )
+        found = [f"{v['id']} ({v['impact']}): {v['nodes'][0]['target']}"
+                 for v in result["violations"]]
+        if found:
+            problems[path] = found
+    page.close()
+    assert problems == {}
