@@ -46,7 +46,7 @@ def render_email(*, template: str, context: dict, language: str) -> dict:
     return {"subject": subject, "text": text, "html": html}
 
 
-def _message(*, to, template, context, language, attachments, reply_to) -> dict:
+def _message(*, to, template, context, language, attachments=(), reply_to=None) -> dict:
     message = render_email(template=template, context=context, language=language)
     message.update(
         to=[to],
@@ -59,22 +59,14 @@ def _message(*, to, template, context, language, attachments, reply_to) -> dict:
     return message
 
 
-def send_email_now(
-    *,
-    to: str,
-    template: str,
-    context: dict,
-    language: str,
-    attachments: list[tuple[str, bytes, str]] = (),
-    reply_to: str | None = None,
-) -> None:
+def send_email_now(**email) -> None:
     """Render now, deliver once the caller's transaction is committed (at once outside one).
 
-    If the mail server is down, the message goes to `deliver_email` for the retries. Only
-    for code running in the worker: a web request would wait for the mail server.
+    Same arguments as `send_email_later`. If the mail server is down, the message goes to
+    `deliver_email` for the retries. Only for code running in the worker: a web request
+    would wait for the mail server.
     """
-    message = _message(to=to, template=template, context=context, language=language,
-                       attachments=attachments, reply_to=reply_to)
+    message = _message(**email)
     transaction.on_commit(lambda: _deliver(message, attempt=1))
 
 
