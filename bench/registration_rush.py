@@ -33,7 +33,6 @@ import re
 import secrets
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import threading
@@ -208,74 +207,79 @@ class Client:
         return re.findall(r'name="workshop" value="(\d+)"', html)
 
 
-def rush(port: int, mailbox: Mailbox) -> dict:
-    results = {"submit": [], "confirm": [], "registration": [], "completed": 0,
-               "submitted": 0, "errors": [], "form": []}
+def run_people(work, items: list, deadline: float) -> None:
+    """CONCURRENCY people (threads) take the next item until none is left or time is up."""
     lock = threading.Lock()
-    counter = iter(range(TOTAL))
-    deadline = time.monotonic() + DURATION
+    queue = iter(items)
 
-    def next_index():
+    def next_item():
         with lock:
-            return next(counter, None)
+            return next(queue, None)
 
     def person(worker: int):
-        client = Client(port)
-        rng = random.Random(worker)
+        client = Client(PORT_HOLDER["port"])
         try:
-            start = time.perf_counter()
-            workshops = client.load_form()
-            results["form"].append(time.perf_counter() - start)
+            client.workshops = client.load_form()  # CSRF cookie and token, once per browser
         except Exception as exc:  # noqa: BLE001 - counted as an error
-            results["errors"].append(f"form: {exc}")
+            work.errors.append(f"form: {exc}")
             return
-        while time.monotonic() < deadline:
-            index = next_index()
-            if index is None:
-                return
-            email = f"rush{index}@bench.example.org"
-            # Each registration is another person at this browser: the message of the last
-            # confirmation would have been shown (and dropped) by the manage page.
-            client.cookies.pop("messages", None)
-            form = {
-                "csrfmiddlewaretoken": client.csrf, "first_name": f"Personne{index}",
-                "last_name": "Rush", "email": email, "organisation": "Banc d'essai",
-                "role": "", "audience": rng.choice(AUDIENCES),
-                "workshop": rng.choice(workshops + [""]), "privacy_consent": "on",
-            }
+        while time.monotonic() < deadline and (item := next_item()) is not None:
             try:
-                began = time.perf_counter()
-                status, location, _, elapsed = client.request("POST", "/inscription/", form)
-                if status != 302 or not location.endswith("/inscription/merci/"):
-                    raise RuntimeError(f"submit: HTTP {status}")
-                results["submit"].append(elapsed)
-                with lock:
-                    results["submitted"] += 1
-                if not mailbox.expect(email).wait(timeout=30):
-                    raise RuntimeError("no confirmation e-mail within 30 s")
-                token = mailbox.links[email]
-                status, location, _, elapsed = client.request(
-                    "POST", f"/inscription/confirmer/{token}/",
-                    {"csrfmiddlewaretoken": client.csrf},
-                )
-                if status != 302 or "/inscription/gerer/" not in (location or ""):
-                    raise RuntimeError(f"confirm: HTTP {status}")
-                results["confirm"].append(elapsed)
-                results["registration"].append(time.perf_counter() - began)
-                with lock:
-                    results["completed"] += 1
+                work(client, item, random.Random(hash(item)))
             except Exception as exc:  # noqa: BLE001 - counted as an error
-                with lock:
-                    results["errors"].append(str(exc))
+                work.errors.append(str(exc))
 
     threads = [threading.Thread(target=person, args=(n,)) for n in range(CONCURRENCY)]
-    started = time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    results["seconds"] = time.perf_counter() - started
-    return results
+
+
+PORT_HOLDER = {}
+
+
+class Submit:
+    """Phase 1, the rush: everyone submits the form when registrations open."""
+
+    def __init__(self):
+        self.latency, self.errors, self.done = [], [], []
+
+    def __call__(self, client, index, rng):
+        email = f"rush{index}@bench.example.org"
+        form = {
+            "csrfmiddlewaretoken": client.csrf, "first_name": f"Personne{index}",
+            "last_name": "Rush", "email": email, "organisation": "Banc d'essai",
+            "role": "", "audience": rng.choice(AUDIENCES),
+            "workshop": rng.choice(client.workshops + [""]), "privacy_consent": "on",
+        }
+        status, location, _, elapsed = client.request("POST", "/inscription/", form)
+        if status != 302 or not location.endswith("/inscription/merci/"):
+            raise RuntimeError(f"submit: HTTP {status}")
+        self.latency.append(elapsed)
+        self.done.append(email)
+
+
+class Confirm:
+    """Phase 2: each person opens the e-mail and confirms (the link is read once sent)."""
+
+    def __init__(self, mailbox: Mailbox):
+        self.mailbox, self.latency, self.errors, self.done = mailbox, [], [], []
+
+    def __call__(self, client, email, rng):
+        # Each confirmation is another person at this browser: the message of the last
+        # confirmation would have been shown (and dropped) by the manage page.
+        client.cookies.pop("messages", None)
+        if not self.mailbox.expect(email).wait(timeout=60):
+            raise RuntimeError("no confirmation e-mail within 60 s")
+        status, location, _, elapsed = client.request(
+            "POST", f"/inscription/confirmer/{self.mailbox.links[email]}/",
+            {"csrfmiddlewaretoken": client.csrf},
+        )
+        if status != 302 or "/inscription/gerer/" not in (location or ""):
+            raise RuntimeError(f"confirm: HTTP {status}")
+        self.latency.append(elapsed)
+        self.done.append(email)
 
 
 SEAT_REPORT = """
@@ -353,41 +357,43 @@ def main():
         wait_until_up(port, server)
         mailbox = Mailbox(bench_db_url())
         mailbox.thread.start()
-        print(f"Rush: {TOTAL} registrations, {CONCURRENCY} at a time, at most {DURATION:.0f} s"
-              f", e-mail worker {f'on (nice {WORKER_NICE})' if worker else 'off'}", flush=True)
+        PORT_HOLDER["port"] = port
+        print(f"Rush: {TOTAL} registrations, {CONCURRENCY} people at a time, at most "
+              f"{DURATION:.0f} s per phase, e-mail worker "
+              f"{f'on (nice {WORKER_NICE})' if worker else 'off'}", flush=True)
+
         def cpu_now():
             return {
                 "web": cpu_seconds(process_tree(server.pid)),
                 "worker": cpu_seconds(process_tree(worker.pid)) if worker else 0.0,
                 "db": cpu_seconds(database_backends(mailbox.conn.info.backend_pid)),
+                "client": time.process_time(),
             }
-
-        def mailbox_cpu():
-            return cpu_seconds([mailbox.conn.info.backend_pid])
 
         def queued():
             return mailbox.conn.execute(
                 "SELECT count(*) FROM django_tasks_database_dbtaskresult WHERE status = 'READY'"
             ).fetchone()[0]
 
-        load_before, cpu_before = os.getloadavg()[0], cpu_now()
-        client_cpu, mailbox_before = time.process_time(), mailbox_cpu()
-        results = rush(port, mailbox)
-        results["cpu_client"] = time.process_time() - client_cpu
-        results["cpu_mailbox"] = mailbox_cpu() - mailbox_before
-        results["load"] = (load_before, os.getloadavg()[0])
-        cpu_after = cpu_now()
-        results.update({f"cpu_{k}": v - cpu_before[k] for k, v in cpu_after.items()})
+        phases = {}
+        for name, work, items in (("rush", Submit(), list(range(TOTAL))), ("confirm", None, None)):
+            if work is None:  # phase 2: the people whose submission went through
+                work, items = Confirm(mailbox), phases["rush"]["work"].done
+            before, started = cpu_now(), time.perf_counter()
+            run_people(work, items, time.monotonic() + DURATION)
+            seconds, after = time.perf_counter() - started, cpu_now()
+            phases[name] = {"work": work, "seconds": seconds, "queued": queued(),
+                            "cpu": {k: after[k] - before[k] for k in after}}
         mailbox.stop.set()
         pending_tasks = queued()
         drain = None
         if worker and DRAIN and pending_tasks:  # the outbox empties after the rush
+            before = cpu_now()["worker"]
             started, deadline = time.perf_counter(), time.monotonic() + DRAIN
             while (left := queued()) and time.monotonic() < deadline:
                 time.sleep(0.5)
             drain = {"seconds": time.perf_counter() - started, "left": left,
-                     "sent": pending_tasks - left,
-                     "cpu_worker": cpu_now()["worker"] - cpu_after["worker"]}
+                     "sent": pending_tasks - left, "cpu_worker": cpu_now()["worker"] - before}
     finally:
         if mailbox:
             mailbox.stop.set()
@@ -401,38 +407,35 @@ def main():
         capture_output=True, text=True,
     ).stdout.strip().splitlines()[-1])
 
-    rate = results["completed"] / results["seconds"]
-    print()
-    print(f"Completed registrations : {results['completed']} in {results['seconds']:.1f} s "
-          f"= {rate:.0f} registrations/s (submit + confirm each)")
-    print(f"Submissions (POST form) : {results['submitted']} "
-          f"= {results['submitted'] / results['seconds']:.0f}/s (not yet confirmed included)")
-    print(f"Errors                  : {len(results['errors'])}"
-          + (f" (first: {results['errors'][0]})" if results["errors"] else ""))
-    for name in ("submit", "confirm", "registration"):
-        values = results[name]
-        print(f"Latency {name:<15} : p50 {percentile(values, 50):6.1f} ms   "
-              f"p99 {percentile(values, 99):6.1f} ms   (n={len(values)})")
-    if results["form"]:
-        median = statistics.median(results["form"]) * 1000
-        print(f"Form load (once/person) : median {median:.1f} ms")
-    done = max(results["completed"], 1)
-    cpu = {k: results[f"cpu_{k}"] * 1000 / done for k in ("web", "worker", "db")}
     cores = os.cpu_count() or 1
-    print(f"CPU per registration    : gunicorn {cpu['web']:.1f} ms, worker {cpu['worker']:.1f} ms, "
-          f"PostgreSQL {cpu['db']:.1f} ms -> at most ~{cores * 1000 / sum(cpu.values()):.0f}/s "
-          f"on {cores} idle cores")
-    client = results["cpu_client"] * 1000 / done
-    mailbox_db = results["cpu_mailbox"] * 1000 / done
-    print(f"CPU of this client      : {client:.1f} ms per registration "
-          f"(HTTP client and mailbox) + {mailbox_db:.1f} ms of PostgreSQL for the mailbox "
-          "polling, on the same cores")
-    print(f"Load average            : {results['load'][0]:.1f} before, {results['load'][1]:.1f} "
-          f"after (other processes share these {cores} cores)")
-    print(f"E-mail tasks still queued: {pending_tasks} when the rush ended")
+    rush, confirm = phases["rush"], phases["confirm"]
+    submitted, confirmed = len(rush["work"].done), len(confirm["work"].done)
+    print()
+    print(f"1. Rush: registrations completed : {submitted} in {rush['seconds']:.1f} s = "
+          f"{submitted / rush['seconds']:.0f} registrations/s")
+    print("   (form submitted and answered: stored, seats held or place on a waiting list "
+          "decided, confirmation e-mail in the outbox)")
+    print(f"2. Confirmations by e-mail link  : {confirmed} in {confirm['seconds']:.1f} s = "
+          f"{confirmed / confirm['seconds']:.0f}/s")
+    both = rush["seconds"] + confirm["seconds"]
+    print(f"   Submit + confirm, end to end : {confirmed / both:.0f} registrations/s")
+    errors = rush["work"].errors + confirm["work"].errors
+    print(f"Errors                          : {len(errors)}"
+          + (f" (first: {errors[0]})" if errors else ""))
+    for name, phase in phases.items():
+        values = phase["work"].latency
+        done = max(len(phase["work"].done), 1)
+        cpu = {k: v * 1000 / done for k, v in phase["cpu"].items()}
+        server_cpu = cpu["web"] + cpu["worker"] + cpu["db"]
+        print(f"{name.capitalize():<8} latency p50 {percentile(values, 50):6.1f} ms, "
+              f"p99 {percentile(values, 99):6.1f} ms (n={len(values)}); CPU per request: "
+              f"gunicorn {cpu['web']:.1f} ms, worker {cpu['worker']:.1f} ms, PostgreSQL "
+              f"{cpu['db']:.1f} ms, this client {cpu['client']:.1f} ms "
+              f"(server alone: at most ~{cores * 1000 / server_cpu:.0f}/s on {cores} cores); "
+              f"e-mail tasks queued at the end: {phase['queued']}")
     if drain:
         per_mail = drain["cpu_worker"] * 1000 / max(drain["sent"], 1)
-        print(f"Outbox after the rush   : {drain['sent']} e-mail tasks done in "
+        print(f"Outbox after the phases         : {drain['sent']} e-mail tasks done in "
               f"{drain['seconds']:.1f} s ({drain['left']} left), worker {per_mail:.1f} ms CPU "
               "per task")
     print()
@@ -447,8 +450,8 @@ def main():
               f"waiting {w['waiting']}")
     accounted = sum(seats["statuses"].values())
     print(f"Capacities respected    : {'yes' if exact else 'NO'}; registrations stored "
-          f"{accounted}, completed by clients {results['completed']}")
-    if results["errors"] or not exact:
+          f"{accounted}, submitted {submitted}, confirmed {confirmed}")
+    if errors or not exact or accounted != submitted:
         sys.exit(1)
 
 
