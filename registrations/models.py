@@ -47,14 +47,13 @@ class RegistrationQuerySet(models.QuerySet):
     def holding_workshop(self, now=None):
         return self.filter(holds_workshop_q(now or timezone.now()))
 
-    def on_event_waitlist(self):
-        return self.filter(status=Registration.Status.WAITLISTED).order_by("event_waitlist_seq")
+    def on_event_waitlist(self, now=None):
+        """The day's waiting list in order, including people who have not confirmed yet."""
+        return self.filter(waiting_for_day_q(now or timezone.now())).order_by("event_waitlist_seq")
 
-    def on_workshop_waitlist(self, workshop):
-        return self.filter(
-            status=Registration.Status.CONFIRMED, workshop=workshop,
-            workshop_waitlist_seq__isnull=False,
-        ).order_by("workshop_waitlist_seq")
+    def on_workshop_waitlist(self, workshop, now=None):
+        return self.filter(waiting_for_workshop_q(now or timezone.now()),
+                           workshop=workshop).order_by("workshop_waitlist_seq")
 
 
 def holds_day_q(now) -> Q:
@@ -68,6 +67,27 @@ def holds_day_q(now) -> Q:
 def holds_workshop_q(now) -> Q:
     """A workshop seat: a day seat, and not on the workshop's waiting list."""
     return holds_day_q(now) & Q(workshop__isnull=False, workshop_waitlist_seq__isnull=True)
+
+
+def waiting_for_day_q(now) -> Q:
+    """On the day's waiting list: confirmed e-mail, or a pending hold still running.
+
+    Both keep their place in line: a seat that frees goes to the first of them, held under
+    the pending person's hold until they confirm.
+    """
+    return Q(status=Registration.Status.WAITLISTED) | Q(
+        status=Registration.Status.PENDING, event_waitlist_seq__isnull=False,
+        hold_expires_at__gt=now,
+    )
+
+
+def waiting_for_workshop_q(now) -> Q:
+    """On a workshop's waiting list while holding a day seat (confirmed or a running hold)."""
+    return Q(workshop_waitlist_seq__isnull=False) & (
+        Q(status=Registration.Status.CONFIRMED)
+        | Q(status=Registration.Status.PENDING, event_waitlist_seq__isnull=True,
+            hold_expires_at__gt=now)
+    )
 
 
 class Registration(models.Model):

@@ -9,7 +9,13 @@ from django.db.models import Count, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from .models import Registration, holds_day_q, holds_workshop_q
+from .models import (
+    Registration,
+    holds_day_q,
+    holds_workshop_q,
+    waiting_for_day_q,
+    waiting_for_workshop_q,
+)
 
 
 def _count_per_workshop(condition: Q) -> models.Expression:
@@ -35,22 +41,6 @@ def workshop_seats_taken(now=None) -> models.Expression:
 def workshop_waitlist_length(now=None) -> models.Expression:
     """Expression counting the people waiting for a workshop seat (annotates Sessions)."""
     return _count_per_workshop(waiting_for_workshop_q(now or timezone.now()))
-
-
-def waiting_for_day_q(now) -> Q:
-    """On the event's waiting list: confirmed e-mail, or a pending hold still running."""
-    return Q(status=Registration.Status.WAITLISTED) | Q(
-        status=Registration.Status.PENDING, event_waitlist_seq__isnull=False,
-        hold_expires_at__gt=now,
-    )
-
-
-def waiting_for_workshop_q(now) -> Q:
-    return Q(workshop_waitlist_seq__isnull=False) & (
-        Q(status=Registration.Status.CONFIRMED)
-        | Q(status=Registration.Status.PENDING, event_waitlist_seq__isnull=True,
-            hold_expires_at__gt=now)
-    )
 
 
 def event_seats_taken(event, now=None) -> int:

@@ -27,7 +27,7 @@ from program.models import Event, Session
 
 from .emails import rotate_token
 from .models import Registration, RegistrationTransition, hash_token
-from .tasks import queue_email
+from .tasks import queue_email, queue_hold_expiry
 
 Status = Registration.Status
 _REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -93,17 +93,28 @@ def _transition(registration: Registration, to_status: str, *, now, by=None, not
     )
 
 
+def _journal(registration: Registration, *, now, by=None, note: str) -> None:
+    """Journal a change that keeps the status (a seat given, a workshop changed…)."""
+    RegistrationTransition.objects.create(
+        registration=registration, from_status=registration.status,
+        to_status=registration.status, at=now,
+        by=by if by is not None and by.is_authenticated else None, note=note[:200],
+    )
+
+
 # One query under the lock: each workshop's capacity, then the seats held (day and workshop)
-# and the people waiting. Only rows that can hold a seat are read (confirmed, pending): the
-# work is bounded by the capacities, not by the length of the waiting lists.
+# and the people waiting (`models.waiting_for_day_q` / `waiting_for_workshop_q`: pending
+# people keep their place in line). Only rows that can hold a seat are read (confirmed,
+# pending) and the day's list is only probed: the work is bounded by the capacities, not by
+# the length of the waiting lists.
 _COUNTS_SQL = """
 WITH held AS (
   SELECT workshop_id,
     COUNT(*) FILTER (WHERE status = %(confirmed)s OR event_waitlist_seq IS NULL) AS day,
     COUNT(*) FILTER (WHERE workshop_waitlist_seq IS NULL
                      AND (status = %(confirmed)s OR event_waitlist_seq IS NULL)) AS seated,
-    COUNT(*) FILTER (WHERE status = %(confirmed)s
-                     AND workshop_waitlist_seq IS NOT NULL) AS ws_waiting
+    COUNT(*) FILTER (WHERE workshop_waitlist_seq IS NOT NULL
+                     AND (status = %(confirmed)s OR event_waitlist_seq IS NULL)) AS ws_waiting
   FROM {table}
   WHERE event_id = %(event)s AND status IN (%(confirmed)s, %(pending)s)
     AND (status = %(confirmed)s OR hold_expires_at > %(now)s)
@@ -117,7 +128,9 @@ SELECT NULL, NULL, COALESCE(SUM(day), 0), 0, 0 FROM held WHERE workshop_id IS NU
 UNION ALL
 SELECT NULL, NULL, 0, 0,
   CASE WHEN EXISTS (SELECT 1 FROM {table} WHERE event_id = %(event)s
-                   AND status = %(waitlisted)s) THEN 1 ELSE 0 END
+                   AND (status = %(waitlisted)s
+                        OR (status = %(pending)s AND event_waitlist_seq IS NOT NULL
+                            AND hold_expires_at > %(now)s))) THEN 1 ELSE 0 END
 """
 
 
@@ -166,7 +179,7 @@ def _next_workshop_seq(workshop_id: int) -> int:
 
 
 def _expire_stale_holds(event: Event, now) -> None:
-    """Cosmetic: mark holds that ran out as expired (seat counts already ignore them).
+    """Mark holds that ran out as expired (seat counts already ignore them).
 
     Also frees the e-mail address for the one-active-registration constraint.
     """
@@ -191,20 +204,29 @@ def _fill_waitlists(
 ) -> tuple[list[Registration], dict]:
     """Give free seats to the first in line, day then workshops. Caller holds the event lock.
 
-    Returns the registrations promoted, each one told by e-mail (except `quiet_for`, the
-    registration whose own e-mail the caller is about to send), and the seat counts after.
+    The line is the one people see (`models.waiting_for_day_q`): someone who has not
+    confirmed yet keeps their place and gets the seat under their hold. Returns the
+    registrations promoted, each confirmed one told by e-mail (except `quiet_for`, the
+    registration whose own e-mail the caller is about to send; pending ones get their ticket
+    when they confirm), and the seat counts after.
     """
     counts = _counts(event, now)
     promoted: list[Registration] = []
     free_days = event.plenary_capacity - counts["taken"]
     if free_days > 0 and counts["waiting"]:
         for registration in (
-            Registration.objects.filter(event=event).on_event_waitlist()
+            Registration.objects.filter(event=event).on_event_waitlist(now)
             .select_for_update()[:free_days]
         ):
             registration.event_waitlist_seq = None
             registration.promoted_at = now
-            _transition(registration, Status.CONFIRMED, now=now, note="promoted from waiting list")
+            if registration.status == Status.PENDING:
+                # First in line but not confirmed yet: the seat is held under their hold;
+                # confirming turns it into a ticket (no e-mail until then).
+                _journal(registration, now=now, note="seat from waiting list, to confirm")
+            else:
+                _transition(registration, Status.CONFIRMED, now=now,
+                            note="promoted from waiting list")
             if registration.workshop_id:
                 workshop = counts["workshops"].get(registration.workshop_id)
                 if workshop and workshop["taken"] < workshop["capacity"]:
@@ -219,20 +241,17 @@ def _fill_waitlists(
         if free <= 0 or not workshop["waiting"]:
             continue
         for registration in (
-            Registration.objects.filter(event=event).on_workshop_waitlist(workshop_id)
+            Registration.objects.filter(event=event).on_workshop_waitlist(workshop_id, now)
             .select_for_update()[:free]
         ):
             registration.workshop_waitlist_seq = None
             registration.promoted_at = now
             registration.save(update_fields=["workshop_waitlist_seq", "promoted_at", "updated_at"])
-            RegistrationTransition.objects.create(
-                registration=registration, from_status=registration.status,
-                to_status=registration.status, at=now, note="workshop seat from waiting list",
-            )
+            _journal(registration, now=now, note="workshop seat from waiting list")
             if registration not in promoted:
                 promoted.append(registration)
     for registration in promoted:
-        if registration.pk != quiet_for:
+        if registration.pk != quiet_for and registration.status != Status.PENDING:
             queue_email(registration=registration, kind="status", promoted=True)
     return promoted, (_counts(event, now) if promoted else counts)
 
@@ -268,7 +287,6 @@ def registration_create(
         raise RegistrationClosed(event.registration_window(now))
     if workshop is not None and (workshop.event_id != event.pk or not workshop.is_workshop):
         raise WorkshopUnavailable(workshop.pk)
-    _expire_stale_holds(event, now)
 
     existing = (
         Registration.objects
@@ -276,12 +294,16 @@ def registration_create(
         .alias(email_lower=Lower("email"))
         .filter(event=event, email_lower=email.strip().lower(),
                 status__in=Registration.ACTIVE_STATUSES)
-        .order_by().values_list("pk", flat=True).first()
+        .order_by().values_list("pk", "status", "hold_expires_at").first()
     )
-    if existing is not None:  # registration_send_link locks and reads the row
-        registration = Registration(pk=existing)
-        registration_send_link(registration=registration, again=True)
-        return _lock_registration(existing), False
+    if existing is not None:
+        pk, status, hold_expires_at = existing
+        if status == Status.PENDING and hold_expires_at <= now:
+            # A hold that ran out before its expiry task came: expire it, register anew.
+            _expire_stale_holds(event, now)
+        else:  # registration_send_link locks and reads the row
+            registration_send_link(registration=Registration(pk=pk), again=True)
+            return _lock_registration(pk), False
 
     _, counts = _fill_waitlists(event, now)
     registration = Registration(
@@ -306,6 +328,7 @@ def registration_create(
         note="submitted",
     )
     queue_email(registration=registration, kind="confirm_request", token=token)
+    queue_hold_expiry(registration)
     return registration, True
 
 
@@ -383,6 +406,21 @@ def _confirm(*, registration: Registration, token: str, event_locked: bool) -> R
 
 
 @transaction.atomic
+def registration_expire_holds(*, event_id: int) -> list[Registration]:
+    """Mark the holds that ran out as expired and give their seats to the first in line.
+
+    Run by the worker when a hold ends (`tasks.expire_hold`, queued with the registration),
+    so statuses read right and waiting people are promoted on time. Seat counts never
+    depended on it: they ignore holds that ran out. Returns the registrations promoted.
+    """
+    event = _lock_event(event_id)
+    now = timezone.now()
+    _expire_stale_holds(event, now)
+    promoted, _ = _fill_waitlists(event, now)
+    return promoted
+
+
+@transaction.atomic
 def registration_cancel(*, registration: Registration, by=None, note: str = "") -> Registration:
     """Cancel and give the freed seats to the first in line, in the same transaction.
 
@@ -405,10 +443,12 @@ def registration_cancel(*, registration: Registration, by=None, note: str = "") 
 def registration_change_workshop(
     *, registration: Registration, workshop: Session | None, by=None
 ) -> Registration:
-    """Move a confirmed person to another workshop when it has a free seat (or to none).
+    """Move a confirmed or waiting person to another workshop (or to none).
 
-    The seat left behind goes to the first in line for that workshop. Raises
-    WorkshopUnavailable when the new workshop is full or not part of the event.
+    A free seat is taken at once; when the workshop is full (or people already wait for it)
+    the person joins the end of its waiting list. Either way the seat left behind goes to the
+    first in line for the old workshop, in the same transaction. Raises WorkshopUnavailable
+    when the workshop is not one of the event's.
     """
     now = timezone.now()
     event = _lock_event(registration.event_id)
@@ -419,18 +459,15 @@ def registration_change_workshop(
         raise WorkshopUnavailable(workshop.pk)
     if (workshop.pk if workshop else None) == registration.workshop_id:
         return registration
-    if workshop is not None and registration.status == Status.CONFIRMED:
-        seats = _counts(event, now)["workshops"][workshop.pk]
-        if seats["taken"] >= seats["capacity"]:
-            raise WorkshopUnavailable(workshop.pk)
     registration.workshop = workshop
     registration.workshop_waitlist_seq = None
+    if workshop is not None and registration.status == Status.CONFIRMED:
+        seats = _counts(event, now)["workshops"][workshop.pk]
+        if seats["taken"] >= seats["capacity"] or seats["waiting"]:
+            registration.workshop_waitlist_seq = _next_workshop_seq(workshop.pk)
     registration.save()
-    RegistrationTransition.objects.create(
-        registration=registration, from_status=registration.status,
-        to_status=registration.status, at=now, by=by if by and by.is_authenticated else None,
-        note=f"workshop → {workshop.slug if workshop else '-'}"[:200],
-    )
+    _journal(registration, now=now, by=by,
+             note=f"workshop → {workshop.slug if workshop else '-'}")
     _fill_waitlists(event, now)
     return registration
 
@@ -462,10 +499,7 @@ def registration_promote(*, registration: Registration, by=None) -> Registration
             raise WorkshopUnavailable(registration.workshop_id)
         registration.workshop_waitlist_seq = None
         registration.promoted_at = now
-        RegistrationTransition.objects.create(
-            registration=registration, from_status=registration.status,
-            to_status=registration.status, at=now, by=by, note="workshop seat given by staff",
-        )
+        _journal(registration, now=now, by=by, note="workshop seat given by staff")
     else:
         raise InvalidTransition(registration.status)
     registration.save()
@@ -519,9 +553,5 @@ def registration_check_in(*, registration: Registration, by=None) -> bool:
     now = timezone.now()
     registration.checked_in_at = now
     registration.save(update_fields=["checked_in_at", "updated_at"])
-    RegistrationTransition.objects.create(
-        registration=registration, from_status=registration.status,
-        to_status=registration.status, at=now,
-        by=by if by is not None and by.is_authenticated else None, note="check-in",
-    )
+    _journal(registration, now=now, by=by, note="check-in")
     return True

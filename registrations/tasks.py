@@ -1,11 +1,15 @@
-"""Registration e-mails through the task queue.
+"""Registration e-mails and hold expiries through the task queue.
 
 `queue_email()` writes a small task row in the caller's transaction (database backend: it is
 committed or rolled back with the registration, so nothing is lost and nothing is sent for data
 that was not saved); with a backend that runs tasks on the spot (tests), the task runs after
 commit. The task renders the message from the stored registration and queues its delivery
 (`colloque.mail.deliver_email`, which retries while the mail server is down).
+`queue_hold_expiry()` queues, with each registration, the task that expires its hold when it
+ends and promotes the next in line.
 """
+
+import datetime as dt
 
 from django.db import transaction
 from django.tasks import task
@@ -42,6 +46,27 @@ def send_registration_email(
         else:
             raise ValueError(kind)
     return "queued"
+
+
+@task(priority=-10)
+def expire_hold(*, event_id: int) -> str:
+    """When a hold ends: expire what ran out, promote the first in line (see services)."""
+    from .services import registration_expire_holds
+
+    promoted = registration_expire_holds(event_id=event_id)
+    return f"{len(promoted)} promoted"
+
+
+def queue_hold_expiry(registration: Registration) -> None:
+    """Queue `expire_hold` for the moment the registration's hold ends (in the transaction).
+
+    Only with a backend that can defer (the database queue); elsewhere (tests) the holds
+    expire at the next write, as they always may: seat counts never wait for this task.
+    """
+    if expire_hold.get_backend().supports_defer:
+        expire_hold.using(
+            run_after=registration.hold_expires_at + dt.timedelta(seconds=1)
+        ).enqueue(event_id=registration.event_id)
 
 
 def queue_email(*, registration: Registration, kind: str, **kwargs) -> None:

@@ -136,15 +136,22 @@ def change_workshop(request, registration, token):
     form = ChangeWorkshopForm(request.POST, event=registration.event)
     if form.is_valid():
         try:
-            services.registration_change_workshop(
+            registration = services.registration_change_workshop(
                 registration=registration, workshop=form.cleaned_data["workshop"]
             )
         except services.WorkshopUnavailable:
-            messages.error(request, _("Cet atelier est complet : votre choix n'a pas changé."))
+            messages.error(request, _("Cet atelier n'est pas disponible : votre choix n'a pas "
+                                      "changé."))
         except services.InvalidTransition:
             messages.error(request, _("Cette inscription ne peut plus être modifiée."))
         else:
-            messages.success(request, _("Votre choix d'atelier est enregistré."))
+            if registration.on_workshop_waitlist and registration.status == "confirmed":
+                messages.warning(request, _(
+                    "Cet atelier est complet : vous êtes sur sa liste d'attente (position "
+                    "%(position)s). Vous recevrez un e-mail si une place se libère."
+                ) % {"position": waitlist_position(registration)})
+            else:
+                messages.success(request, _("Votre choix d'atelier est enregistré."))
     else:
         messages.error(request, " ".join(form.errors.get("workshop", [])))
     return redirect("registrations:manage", token=token)

@@ -7,6 +7,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from registrations import services
 from registrations.models import Registration
 from registrations.tickets import ticket_reference_from_payload
 
@@ -87,6 +88,34 @@ def test_register_confirm_manage_change_cancel(client, workshops, form_data,
     assert registration.cancelled_at is not None
     assert "annulée" in last_mail_to("awa@example.org").subject
     assert "Cette inscription est annulée" in client.get(manage_url).text
+
+
+def test_manage_page_offers_a_full_workshops_waiting_list(client, workshops, form_data,
+                                                         django_capture_on_commit_callbacks):
+    secteurs, parents = workshops
+    for n in (1, 2):  # the two seats of the small workshop
+        taken, _ = services.registration_create(
+            event=parents.event, first_name="P", last_name=str(n), email=f"p{n}@example.org",
+            audience="other", workshop=parents)
+        services.registration_confirm(registration=taken, token="unused")
+    register(client, django_capture_on_commit_callbacks, form_data(workshop=secteurs.pk))
+    token = links_in(last_mail_to("awa@example.org"))["confirmer"]
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("registrations:confirm", kwargs={"token": token}))
+    manage_token = links_in(last_mail_to("awa@example.org"))["gerer"]
+    manage_url = reverse("registrations:manage", kwargs={"token": manage_token})
+    page = html.unescape(client.get(manage_url).text)
+    assert "rejoignez sa liste d'attente" in page
+    assert "complet : inscription sur liste d'attente" in page  # the full workshop's label
+
+    response = client.post(
+        reverse("registrations:change-workshop", kwargs={"token": manage_token}),
+        {"workshop": parents.pk}, follow=True)
+    assert "vous êtes sur sa liste d'attente (position 1)" in html.unescape(response.text)
+    registration = Registration.objects.get(email="awa@example.org")
+    assert registration.workshop == parents and registration.on_workshop_waitlist
+    assert registration.has_day_seat  # the day ticket stays
+    assert secteurs.pk not in [r.workshop_id for r in Registration.objects.holding_workshop()]
 
 
 def test_ticket_qr_payload_is_signed_reference(client, event, form_data,

@@ -39,7 +39,8 @@ def test_registration_kept_and_mail_delivered_when_server_is_back(
     run_worker()
     assert mail.outbox == []
     assert Registration.objects.get().status == Registration.Status.PENDING
-    retry = DBTaskResult.objects.filter(status="READY").get()
+    retry = DBTaskResult.objects.filter(status="READY",
+                                        task_path="colloque.mail.deliver_email").get()
     assert retry.args_kwargs["kwargs"]["attempt"] == 2
     assert retry.run_after > timezone.now()
 

@@ -72,6 +72,9 @@ def test_pending_hold_counts_until_it_runs_out(event, workshops):
     with time_machine.travel(timezone.now() + dt.timedelta(minutes=31), tick=False):
         fourth = create(event, 4, parents)
         assert fourth.workshop_waitlist_seq is None  # the two holds ran out: seats free again
+        assert not Registration.objects.filter(status=Status.EXPIRED).exists()
+        # Statuses flip when the worker runs the hold's expiry task (see test_hold_expiry).
+        services.registration_expire_holds(event_id=event.pk)
         assert Registration.objects.filter(status=Status.EXPIRED).count() == 3
 
 
@@ -112,14 +115,60 @@ def test_confirming_after_a_seat_freed_takes_it_in_order(event):
     assert confirm(waiting).status == Status.CONFIRMED
 
 
-def test_change_workshop_refused_when_full(event, workshops):
+def test_change_to_a_full_workshop_joins_its_waiting_list(event, workshops,
+                                                          django_capture_on_commit_callbacks):
     secteurs, parents = workshops
     confirm(create(event, 1, parents)), confirm(create(event, 2, parents))
     mover = confirm(create(event, 3, secteurs))
-    with pytest.raises(services.WorkshopUnavailable):
-        services.registration_change_workshop(registration=mover, workshop=parents)
-    mover.refresh_from_db()
-    assert mover.workshop == secteurs and mover.has_workshop_seat
+    behind_mover = confirm(create(event, 4, secteurs))
+    moved = services.registration_change_workshop(registration=mover, workshop=parents)
+    assert moved.workshop == parents and moved.on_workshop_waitlist
+    assert not moved.has_workshop_seat and moved.has_day_seat  # still comes to the day
+    assert waitlist_position(moved) == 1
+    # A seat in the small workshop frees: the mover, first in its line, gets it and is told.
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.registration_cancel(
+            registration=Registration.objects.filter(email="p1@example.org").get())
+    moved.refresh_from_db()
+    assert moved.has_workshop_seat
+    assert [m.to for m in mail.outbox if "place" in m.subject] == [["p3@example.org"]]
+    assert Registration.objects.get(pk=behind_mover.pk).has_workshop_seat  # untouched
+
+
+def test_waiting_person_changes_to_a_workshop_with_seats(event, workshops):
+    secteurs, parents = workshops
+    confirm(create(event, 1, parents)), confirm(create(event, 2, parents))
+    waiting = confirm(create(event, 3, parents))
+    assert waiting.on_workshop_waitlist
+    moved = services.registration_change_workshop(registration=waiting, workshop=secteurs)
+    assert moved.has_workshop_seat and moved.workshop == secteurs
+
+
+def test_first_in_line_keeps_their_place_before_confirming(event,
+                                                         django_capture_on_commit_callbacks):
+    """A seat that frees goes to the first in line even if they have not confirmed yet: it
+    is held for them under their hold, and confirming turns it into a ticket."""
+    event.plenary_capacity = 1
+    event.save()
+    first = confirm(create(event, 1))
+    unconfirmed = create(event, 2)  # second in time, not confirmed yet
+    later = confirm(create(event, 3))  # third in time, confirmed
+    assert (waitlist_position(unconfirmed), waitlist_position(later)) == (1, 2)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.registration_cancel(registration=first)
+    unconfirmed.refresh_from_db()
+    assert unconfirmed.status == Status.PENDING and unconfirmed.event_waitlist_seq is None
+    assert Registration.objects.get(pk=later.pk).status == Status.WAITLISTED
+    assert waitlist_position(Registration.objects.get(pk=later.pk)) == 1
+    assert not [m for m in mail.outbox if m.to == ["p2@example.org"]]  # told on confirming
+    assert event_seats_left(event) == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        confirmed = confirm(unconfirmed)
+    assert confirmed.status == Status.CONFIRMED and confirmed.has_day_seat
+    ticket = next(m for m in mail.outbox if m.to == ["p2@example.org"])
+    assert any(name.endswith(".png") for name, *_ in ticket.attachments)
 
 
 def test_change_workshop_frees_the_old_seat_for_the_first_in_line(event, workshops):

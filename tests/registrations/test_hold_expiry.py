@@ -1,0 +1,74 @@
+"""A hold that runs out frees its seats on time: the worker expires it and promotes the next."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.core import mail
+from django.core.management import call_command
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from registrations import services
+from registrations.models import Registration, hash_token
+
+# The worker closes its database connection between tasks: no wrapping test transaction.
+pytestmark = pytest.mark.django_db(transaction=True)
+Status = Registration.Status
+
+
+@pytest.fixture
+def database_queue(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend",
+                                  "QUEUES": ["default"]}}
+
+
+def run_worker():
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+
+
+def register(event, n):
+    registration, _ = services.registration_create(
+        event=event, first_name=f"P{n}", last_name="Test", email=f"p{n}@example.org",
+        audience="other")
+    return registration
+
+
+def test_expired_hold_frees_the_seat_for_the_first_in_line_without_another_write(
+        event, database_queue):
+    event.plenary_capacity = 1
+    event.save()
+    holder = register(event, 1)  # holds the only seat, never confirms
+    waiting = register(event, 2)
+    token = "t-waiting"
+    Registration.objects.filter(pk=waiting.pk).update(token_hash=hash_token(token))
+    waiting = services.registration_confirm(
+        registration=Registration.objects.get(pk=waiting.pk), token=token)
+    assert waiting.status == Status.WAITLISTED
+    expiries = DBTaskResult.objects.filter(task_path="registrations.tasks.expire_hold",
+                                           args_kwargs__kwargs__event_id=event.pk)
+    assert expiries.count() == 2  # one per registration, due when its hold ends
+    expiry = expiries.order_by("run_after").first()
+    assert expiry.run_after - holder.hold_expires_at < dt.timedelta(seconds=5)
+    run_worker()  # sends the e-mails; the expiry is not due yet
+    assert Registration.objects.get(pk=holder.pk).status == Status.PENDING
+    mail.outbox.clear()
+
+    with time_machine.travel(holder.hold_expires_at + dt.timedelta(seconds=2), tick=False):
+        run_worker()
+    holder.refresh_from_db()
+    waiting.refresh_from_db()
+    assert holder.status == Status.EXPIRED and holder.expired_at is not None
+    assert waiting.status == Status.CONFIRMED and waiting.promoted_at is not None
+    assert [m.to for m in mail.outbox] == [["p2@example.org"]]
+    assert "Une place s'est libérée" in mail.outbox[0].subject
+
+
+def test_registering_again_after_the_hold_ran_out_starts_afresh(event):
+    first = register(event, 1)
+    with time_machine.travel(timezone.now() + dt.timedelta(minutes=31), tick=False):
+        again, created = services.registration_create(
+            event=event, first_name="P1", last_name="Test", email="P1@example.org",
+            audience="other")
+    assert created and again.pk != first.pk
+    assert Registration.objects.get(pk=first.pk).status == Status.EXPIRED
