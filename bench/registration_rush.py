@@ -373,6 +373,7 @@ def main():
         def queued():
             return mailbox.conn.execute(
                 "SELECT count(*) FROM django_tasks_database_dbtaskresult WHERE status = 'READY'"
+                " AND (run_after IS NULL OR run_after <= now())"  # not the holds' expiries
             ).fetchone()[0]
 
         phases = {}

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from .querysets import EventQuerySet, SessionQuerySet
+from .querysets import EventManager, SessionQuerySet
 
 
 def _local(date: dt.date, time: dt.time) -> dt.datetime:
@@ -52,7 +52,7 @@ class Event(models.Model):
         help_text=_("Affiche un bandeau « contenu de démonstration » sur le site public."),
     )
 
-    objects = EventQuerySet.as_manager()
+    objects = EventManager()
 
     class Meta:
         verbose_name = _("événement")

@@ -1,3 +1,7 @@
+import copy
+import time
+
+from django.conf import settings
 from django.db import models
 from django.http import Http404
 from django.utils import timezone
@@ -20,6 +24,38 @@ class EventQuerySet(models.QuerySet):
         if event is None:
             raise Http404(_("Aucun colloque n'est publié pour le moment."))
         return event
+
+
+class EventManager(models.Manager.from_queryset(EventQuerySet)):
+    """`current()` is read by every public page and every registration: each process keeps it
+    for CURRENT_EVENT_CACHE_SECONDS (a few seconds; 0 turns this off), and forgets it as soon
+    as it saves an event or a session itself.
+
+    Staff edits reach the other processes within that delay. No rule depends on this copy:
+    the registration services lock and read the event row again before deciding anything.
+    """
+
+    _cached: tuple[float, object] | None = None
+
+    def current(self):
+        ttl = settings.CURRENT_EVENT_CACHE_SECONDS
+        cached = EventManager._cached
+        if ttl and cached is not None and time.monotonic() - cached[0] < ttl:
+            event = cached[1]
+        else:
+            event = self.get_queryset().current()
+            EventManager._cached = (time.monotonic(), event) if ttl else None
+        return copy.copy(event)  # callers may annotate their copy
+
+    def current_or_404(self):
+        event = self.current()
+        if event is None:
+            raise Http404(_("Aucun colloque n'est publié pour le moment."))
+        return event
+
+    @classmethod
+    def forget_current(cls, **kwargs):
+        cls._cached = None
 
 
 class SessionQuerySet(models.QuerySet):

@@ -32,6 +32,20 @@ class WorkshopChoiceField(forms.ModelChoiceField):
                            session.title, seats)
 
 
+class WorkshopIdField(WorkshopChoiceField):
+    """The chosen workshop's id: the registration service checks it against the event's
+    workshops under its lock, so validating the form reads nothing from the database."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return int(str(value))
+        except ValueError:
+            raise forms.ValidationError(self.error_messages["invalid_choice"],
+                                        code="invalid_choice") from None
+
+
 class RegistrationForm(forms.Form):
     first_name = forms.CharField(label=_("Prénom"), max_length=100,
                                  widget=forms.TextInput(attrs={"autocomplete": "given-name"}))
@@ -55,7 +69,7 @@ class RegistrationForm(forms.Form):
     audience = forms.ChoiceField(
         label=_("Vous êtes"), choices=[("", "—")] + Registration.Audience.choices,
     )
-    workshop = WorkshopChoiceField(
+    workshop = WorkshopIdField(
         label=_("Atelier de l'après-midi"), queryset=Session.objects.none(), required=False,
         empty_label=_("Je ne participerai pas à un atelier"), widget=forms.RadioSelect,
         blank=True,

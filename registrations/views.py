@@ -20,7 +20,7 @@ from colloque.permissions import staff_permission_required
 from program.models import Event
 
 from . import emails, services
-from .forms import ChangeWorkshopForm, RegistrationForm
+from .forms import UNKNOWN_WORKSHOP, ChangeWorkshopForm, RegistrationForm
 from .models import Registration
 from .selectors import event_registration_state, waitlist_position
 from .tickets import ticket_calendar, ticket_qr_svg, ticket_reference_from_payload
@@ -76,7 +76,7 @@ def register(request):
                 services.registration_create(
                     event=event, first_name=data["first_name"], last_name=data["last_name"],
                     email=data["email"], organisation=data["organisation"], role=data["role"],
-                    audience=data["audience"], workshop=data["workshop"],
+                    audience=data["audience"], workshop_id=data["workshop"],
                     accessibility_needs=data["accessibility_needs"],
                     accessibility_details=data["accessibility_details"],
                     wants_news=data["wants_news"], language=get_language(),
@@ -85,7 +85,7 @@ def register(request):
                 return render(request, "registrations/register.html",
                               {"event": event, "state": "closed", "form": None})
             except services.WorkshopUnavailable:
-                form.add_error("workshop", _("Cet atelier n'est pas disponible."))
+                form.add_error("workshop", UNKNOWN_WORKSHOP)
             else:
                 return redirect("registrations:submitted")
     context = {"event": event, "state": event_registration_state(event),

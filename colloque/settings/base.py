@@ -189,6 +189,8 @@ FORM_RENDERER = "django.forms.renderers.DjangoTemplates"  # div templates are th
 # Registrations
 # How long an unconfirmed registration holds its seats (minutes)
 REGISTRATION_HOLD_MINUTES = env.int("REGISTRATION_HOLD_MINUTES", default=30)
+# Each process keeps the current edition this long (program.querysets.EventManager).
+CURRENT_EVENT_CACHE_SECONDS = env.int("CURRENT_EVENT_CACHE_SECONDS", default=5)
 # Submissions per client address, "N/s|m|h|d", or "off" (load tests)
 REGISTRATION_RATE_LIMIT = env("REGISTRATION_RATE_LIMIT", default="10/h")
 # Personal data (registrations, accreditation requests) is deleted this many days after the

@@ -26,3 +26,4 @@ if env("TEST_DATABASE_NAME", default=""):
     DATABASES["default"]["TEST"]["NAME"] = env("TEST_DATABASE_NAME")
 STATIC_ROOT = None  # static files come from the finders; nothing is collected in tests
 WHITENOISE_USE_FINDERS = True
+CURRENT_EVENT_CACHE_SECONDS = 0  # tests change the event between requests

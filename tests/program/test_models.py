@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 
-from program.models import Session
+from program.models import Event, Session
 from tests.factories import EventFactory, SessionFactory, WorkshopFactory, paris
 
 pytestmark = pytest.mark.django_db
@@ -115,3 +115,25 @@ def test_postgres_refuses_overlapping_sessions_in_one_room(event):
     Session.objects.create(event=event, kind="workshop", title="Ensuite", slug="ensuite",
                            capacity=20, room="Salon Bertrand",
                            start=paris(event.date, 16), end=paris(event.date, 16, 30))
+
+
+def test_current_event_is_kept_briefly_per_process_and_forgotten_on_save(db, settings,
+                                                                         django_assert_num_queries):
+    from program.querysets import EventManager
+
+    settings.CURRENT_EVENT_CACHE_SECONDS = 60
+    EventManager.forget_current()
+    event = EventFactory(title="Première version")
+    assert Event.objects.current().title == "Première version"
+    with django_assert_num_queries(0):
+        copy = Event.objects.current()
+    copy.title = "Changée par un appelant"  # callers get their own copy
+    assert Event.objects.current().title == "Première version"
+    Event.objects.filter(pk=event.pk).update(title="Changée ailleurs")  # another process
+    assert Event.objects.current().title == "Première version"  # until the delay ends
+    event.title = "Enregistrée ici"
+    event.save()  # a save in this process forgets it at once
+    assert Event.objects.current().title == "Enregistrée ici"
+    settings.CURRENT_EVENT_CACHE_SECONDS = 0
+    Event.objects.filter(pk=event.pk).update(title="Sans délai")
+    assert Event.objects.current().title == "Sans délai"

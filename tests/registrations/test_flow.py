@@ -96,7 +96,7 @@ def test_manage_page_offers_a_full_workshops_waiting_list(client, workshops, for
     for n in (1, 2):  # the two seats of the small workshop
         taken, _ = services.registration_create(
             event=parents.event, first_name="P", last_name=str(n), email=f"p{n}@example.org",
-            audience="other", workshop=parents)
+            audience="other", workshop_id=parents.pk)
         services.registration_confirm(registration=taken, token="unused")
     register(client, django_capture_on_commit_callbacks, form_data(workshop=secteurs.pk))
     token = links_in(last_mail_to("awa@example.org"))["confirmer"]

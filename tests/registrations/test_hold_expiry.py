@@ -45,16 +45,16 @@ def test_expired_hold_frees_the_seat_for_the_first_in_line_without_another_write
     waiting = services.registration_confirm(
         registration=Registration.objects.get(pk=waiting.pk), token=token)
     assert waiting.status == Status.WAITLISTED
+    run_worker()  # sends the e-mails, and queues the expiry of the holds: not due yet
     expiries = DBTaskResult.objects.filter(task_path="registrations.tasks.expire_hold",
                                            args_kwargs__kwargs__event_id=event.pk)
-    assert expiries.count() == 2  # one per registration, due when its hold ends
-    expiry = expiries.order_by("run_after").first()
-    assert expiry.run_after - holder.hold_expires_at < dt.timedelta(seconds=5)
-    run_worker()  # sends the e-mails; the expiry is not due yet
+    assert expiries.count() == 1  # the two holds end within a minute: one task serves both
+    late = expiries.get().run_after - holder.hold_expires_at
+    assert dt.timedelta(0) < late <= dt.timedelta(minutes=1, seconds=1)
     assert Registration.objects.get(pk=holder.pk).status == Status.PENDING
     mail.outbox.clear()
 
-    with time_machine.travel(holder.hold_expires_at + dt.timedelta(seconds=2), tick=False):
+    with time_machine.travel(holder.hold_expires_at + late, tick=False):
         run_worker()
     holder.refresh_from_db()
     waiting.refresh_from_db()

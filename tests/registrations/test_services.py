@@ -24,7 +24,7 @@ Status = Registration.Status
 def create(event, n, workshop=None):
     registration, created = services.registration_create(
         event=event, first_name=f"P{n}", last_name="Test", email=f"p{n}@example.org",
-        audience="other", workshop=workshop,
+        audience="other", workshop_id=workshop.pk if workshop else None,
     )
     assert created
     return registration
@@ -220,3 +220,45 @@ def test_confirm_early_in_the_hold_needs_no_event_lock(event, monkeypatch):
     registration = create(event, 1)
     monkeypatch.setattr(services, "_lock_event", lambda event_id: pytest.fail("locked"))
     assert confirm(registration).status == Status.CONFIRMED
+
+
+def test_waitlist_position_sql_matches_the_model_rules(event, workshops):
+    """`selectors.waitlist_position` (plain SQL) ranks people as the QuerySet rules do."""
+    from registrations.models import waiting_for_day_q, waiting_for_workshop_q
+
+    _, parents = workshops
+    past = timezone.now() - dt.timedelta(minutes=1)
+    day = [
+        RegistrationFactory(event=event, status=Status.WAITLISTED, event_waitlist_seq=1),
+        RegistrationFactory(event=event, status=Status.PENDING, event_waitlist_seq=2,
+                            confirmed_at=None),
+        RegistrationFactory(event=event, status=Status.PENDING, event_waitlist_seq=3,
+                            hold_expires_at=past, confirmed_at=None),  # ran out: not ahead
+        RegistrationFactory(event=event, status=Status.CANCELLED, event_waitlist_seq=4),
+        RegistrationFactory(event=event, status=Status.WAITLISTED, event_waitlist_seq=5),
+    ]
+    workshop = [
+        RegistrationFactory(event=event, workshop=parents, workshop_waitlist_seq=1),
+        RegistrationFactory(event=event, workshop=parents, workshop_waitlist_seq=2,
+                            status=Status.PENDING, confirmed_at=None),
+        RegistrationFactory(event=event, workshop=parents, workshop_waitlist_seq=3,
+                            status=Status.CANCELLED),
+        RegistrationFactory(event=event, workshop=parents, workshop_waitlist_seq=4),
+    ]
+    now = timezone.now()
+    for registration in day:
+        if registration.status in (Status.WAITLISTED, Status.PENDING):
+            expected = Registration.objects.filter(
+                waiting_for_day_q(now), event=event,
+                event_waitlist_seq__lt=registration.event_waitlist_seq).count() + 1
+            assert waitlist_position(registration, now) == expected
+    for registration in workshop:
+        if registration.status in (Status.CONFIRMED, Status.PENDING):
+            expected = Registration.objects.filter(
+                waiting_for_workshop_q(now), workshop=parents,
+                workshop_waitlist_seq__lt=registration.workshop_waitlist_seq).count() + 1
+            assert waitlist_position(registration, now) == expected
+    assert [waitlist_position(r, now) for r in (day[0], day[1], day[4])] == [1, 2, 3]
+    assert [waitlist_position(r, now) for r in (workshop[0], workshop[1], workshop[3])] == [
+        1, 2, 3]
+    assert waitlist_position(day[3], now) is None  # cancelled: on no list
