@@ -20,7 +20,7 @@ A benchmark, not a test. It
    long that took and its CPU per e-mail; then stops gunicorn and the worker.
 
 Nothing leaves 127.0.0.1. Settings: BENCH_TOTAL (2000), BENCH_CONCURRENCY (32),
-BENCH_DURATION (60 s), BENCH_WORKERS (gunicorn workers, 2 x CPU + 1), BENCH_WORKER (1),
+BENCH_DURATION (60 s), BENCH_WORKERS (gunicorn workers, one per CPU), BENCH_WORKER (1),
 BENCH_WORKER_NICE (10), BENCH_DRAIN (120 s), BENCH_ADMIN_DB_URL
 (postgres://colloque:colloque@127.0.0.1:5432/colloque, used to create the bench database).
 """
@@ -48,13 +48,16 @@ GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
 TOTAL = int(os.environ.get("BENCH_TOTAL", 2000))
 CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", 32))
 DURATION = float(os.environ.get("BENCH_DURATION", 60))
-WORKERS = int(os.environ.get("BENCH_WORKERS", (os.cpu_count() or 1) * 2 + 1))
+WORKERS = int(os.environ.get("BENCH_WORKERS", os.cpu_count() or 1))  # as gunicorn.conf.py
 ADMIN_DB_URL = os.environ.get(
     "BENCH_ADMIN_DB_URL", "postgres://colloque:colloque@127.0.0.1:5432/colloque"
 )
 BENCH_DB = "colloque_bench"
 AUDIENCES = ["elected", "researcher", "teacher", "parent", "association", "city_staff", "other"]
-WITH_WORKER = os.environ.get("BENCH_WORKER", "1") != "0"
+# 1: the worker runs beside the site all along; after: it starts once the rush is over (the
+# site alone takes the rush, the outbox keeps the e-mails); 0: no worker at all.
+WORKER_MODE = os.environ.get("BENCH_WORKER", "1")
+WITH_WORKER = WORKER_MODE != "0"
 WORKER_NICE = int(os.environ.get("BENCH_WORKER_NICE", 10))
 DRAIN = float(os.environ.get("BENCH_DRAIN", 120))
 TICK = os.sysconf("SC_CLK_TCK")
@@ -346,12 +349,16 @@ def main():
         stdout=subprocess.DEVNULL, start_new_session=True,
     )
     worker = None
-    if WITH_WORKER:  # the `worker` line of the Procfile: renders and sends the e-mails
-        worker = subprocess.Popen(
+
+    def start_worker():  # the `worker` line of the Procfile: renders and sends the e-mails
+        return subprocess.Popen(
             [PY, "manage.py", "db_worker", "--no-reload", "--interval", "0.5", "-v0"],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, start_new_session=True,
             preexec_fn=lambda: os.nice(WORKER_NICE),
         )
+
+    if WORKER_MODE == "1":
+        worker = start_worker()
     mailbox = None
     try:
         wait_until_up(port, server)
@@ -360,7 +367,8 @@ def main():
         PORT_HOLDER["port"] = port
         print(f"Rush: {TOTAL} registrations, {CONCURRENCY} people at a time, at most "
               f"{DURATION:.0f} s per phase, e-mail worker "
-              f"{f'on (nice {WORKER_NICE})' if worker else 'off'}", flush=True)
+              + {"1": f"on (nice {WORKER_NICE})", "after": "started after the rush",
+                 "0": "off"}.get(WORKER_MODE, WORKER_MODE), flush=True)
 
         def cpu_now():
             return {
@@ -380,6 +388,8 @@ def main():
         for name, work, items in (("rush", Submit(), list(range(TOTAL))), ("confirm", None, None)):
             if work is None:  # phase 2: the people whose submission went through
                 work, items = Confirm(mailbox), phases["rush"]["work"].done
+                if WORKER_MODE == "after":
+                    worker = start_worker()
             before, started = cpu_now(), time.perf_counter()
             run_people(work, items, time.monotonic() + DURATION)
             seconds, after = time.perf_counter() - started, cpu_now()

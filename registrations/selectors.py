@@ -92,7 +92,8 @@ def waitlist_position(registration: Registration, now=None) -> int | None:
     more time building this query than the database running it.
     """
     Status = Registration.Status
-    params = {"now": now or timezone.now(), "waitlisted": Status.WAITLISTED,
+    params = {"now": connection.ops.adapt_datetimefield_value(now or timezone.now()),
+              "waitlisted": Status.WAITLISTED,
               "pending": Status.PENDING, "confirmed": Status.CONFIRMED}
     if registration.event_waitlist_seq is not None and registration.status in (
         Status.PENDING, Status.WAITLISTED

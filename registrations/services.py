@@ -74,6 +74,11 @@ def _rows(sql: str, params) -> list[tuple]:
         return cursor.fetchall()
 
 
+def _db_datetime(value):
+    """A datetime as a plain-SQL parameter, as the ORM would send it (naive UTC on SQLite)."""
+    return connection.ops.adapt_datetimefield_value(value)
+
+
 def _aware(value):
     """A datetime read by raw SQL (naive UTC on SQLite) as the ORM would return it."""
     if isinstance(value, dt.datetime) and timezone.is_naive(value):
@@ -116,19 +121,28 @@ def _transition(registration: Registration, to_status: str, *, now, by=None, not
     }.get(to_status)
     if field and to_status != from_status:
         setattr(registration, field, now)
-    RegistrationTransition.objects.create(
-        registration=registration, from_status=from_status, to_status=to_status, at=now,
-        by=by if by is not None and by.is_authenticated else None, note=note[:200],
-    )
+    _write_journal(registration, from_status, to_status, now=now, by=by, note=note)
 
 
 def _journal(registration: Registration, *, now, by=None, note: str) -> None:
     """Journal a change that keeps the status (a seat given, a workshop changed…)."""
-    RegistrationTransition.objects.create(
-        registration=registration, from_status=registration.status,
-        to_status=registration.status, at=now,
-        by=by if by is not None and by.is_authenticated else None, note=note[:200],
-    )
+    _write_journal(registration, registration.status, registration.status, now=now, by=by,
+                   note=note)
+
+
+_JOURNAL_SQL = (
+    f"INSERT INTO {RegistrationTransition._meta.db_table} "
+    "(registration_id, from_status, to_status, at, by_id, note) VALUES (%s, %s, %s, %s, %s, %s)"
+)
+
+
+def _write_journal(registration, from_status, to_status, *, now, by, note) -> None:
+    """One `RegistrationTransition` row (plain SQL: written by every submission and
+    confirmation, see the hot-path note above)."""
+    by_id = by.pk if by is not None and by.is_authenticated else None
+    with connection.cursor() as cursor:
+        cursor.execute(_JOURNAL_SQL, [registration.pk, from_status, to_status,
+                                      _db_datetime(now), by_id, note[:200]])
 
 
 # One query under the lock: each workshop's capacity, then the seats held (day and workshop)
@@ -174,7 +188,7 @@ def _counts(event: Event, now) -> dict:
     with connection.cursor() as cursor:
         cursor.execute(_COUNTS_SQL.format(table=Registration._meta.db_table,
                                           session_table=Session._meta.db_table), {
-            "event": event.pk, "now": now, "confirmed": Status.CONFIRMED,
+            "event": event.pk, "now": _db_datetime(now), "confirmed": Status.CONFIRMED,
             "pending": Status.PENDING, "waitlisted": Status.WAITLISTED,
             "workshop": Session.Kind.WORKSHOP,
         })
@@ -358,10 +372,7 @@ def registration_create(
         if seats["taken"] >= seats["capacity"]:
             registration.workshop_waitlist_seq = _next_workshop_seq(workshop_id)
     registration.save()
-    RegistrationTransition.objects.create(
-        registration=registration, from_status="", to_status=Status.PENDING, at=now,
-        note="submitted",
-    )
+    _write_journal(registration, "", Status.PENDING, now=now, by=None, note="submitted")
     queue_email(registration=registration, kind="confirm_request", token=token)
     return registration, True
 
@@ -369,10 +380,14 @@ def registration_create(
 def registration_for_token(token: str) -> Registration | None:
     if not token or len(token) > 100:
         return None
-    return (
-        Registration.objects.select_related("event", "workshop")
-        .filter(token_hash=hash_token(token)).first()
-    )
+    registration = Registration.objects.filter(token_hash=hash_token(token)).first()
+    if registration is not None:
+        # The edition the pages already read, rather than a join on its wide row; the
+        # workshop is read when a page shows it.
+        current = Event.objects.current()
+        if current is not None and current.pk == registration.event_id:
+            registration.event = current
+    return registration
 
 
 # A pending registration that holds its seats and whose hold still has this long to run is
@@ -411,13 +426,15 @@ def registration_confirm(*, registration: Registration, token: str) -> Registrat
 @transaction.atomic
 def _confirm(*, registration: Registration, token: str, event_locked: bool) -> Registration:
     event = _lock_event(registration.event_id) if event_locked else None
-    loaded, registration = registration, Registration.objects.select_for_update().get(
-        pk=registration.pk)
-    # The event and workshop the caller already read (for the pages), without reading again.
-    if Registration.event.is_cached(loaded):
-        registration.event = loaded.event
-    if Registration.workshop.is_cached(loaded) and registration.workshop_id == loaded.workshop_id:
-        registration.workshop = loaded.workshop
+    # Lock the row and read again what may have changed since the caller read it (a pending
+    # registration's workshop and event do not change: the caller's copies are kept).
+    sql = (f"SELECT status, hold_expires_at, event_waitlist_seq, workshop_waitlist_seq "
+           f"FROM {_REGISTRATION} WHERE id = %s")
+    if connection.features.has_select_for_update:
+        sql += " FOR UPDATE"
+    (status, hold_expires_at, registration.event_waitlist_seq,
+     registration.workshop_waitlist_seq), = _rows(sql, [registration.pk])
+    registration.status, registration.hold_expires_at = status, _aware(hold_expires_at)
     now = timezone.now()
     if registration.status != Status.PENDING:
         return registration
@@ -431,7 +448,11 @@ def _confirm(*, registration: Registration, token: str, event_locked: bool) -> R
         _transition(registration, Status.CONFIRMED, now=now, note="e-mail confirmed")
     else:
         _transition(registration, Status.WAITLISTED, now=now, note="e-mail confirmed")
-    registration.save(update_fields=["status", "confirmed_at", "waitlisted_at", "updated_at"])
+    registration.updated_at = now
+    _rows(f"UPDATE {_REGISTRATION} SET status = %s, confirmed_at = %s, waitlisted_at = %s, "
+          "updated_at = %s WHERE id = %s RETURNING id",
+          [registration.status, _db_datetime(registration.confirmed_at),
+           _db_datetime(registration.waitlisted_at), _db_datetime(now), registration.pk])
     if event_locked:
         promoted, _ = _fill_waitlists(event, now, quiet_for=registration.pk)
         registration = next((r for r in promoted if r.pk == registration.pk), registration)

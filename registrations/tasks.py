@@ -10,11 +10,14 @@ ends and promotes the next in line.
 """
 
 import datetime as dt
+import functools
 
 from django.db import transaction
 from django.tasks import TaskResultStatus, task
 from django_tasks_db import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
+
+from program.models import Event
 
 from . import emails
 from .models import Registration
@@ -31,12 +34,14 @@ def send_registration_email(
     again: bool = False,
 ) -> str:
     with transaction.atomic():
-        registration = (
-            Registration.objects.select_related("event", "workshop")
-            .filter(pk=registration_id).first()
-        )
+        registration = Registration.objects.filter(pk=registration_id).first()
         if registration is None:
             return "registration deleted"
+        # The current edition this process already read, rather than a join on its wide row
+        # (the workshop is read when the message names it).
+        current = Event.objects.current()
+        if current is not None and current.pk == registration.event_id:
+            registration.event = current
         if kind == "confirm_request":
             if not registration.hold_is_valid:
                 return "hold no longer valid"
@@ -97,10 +102,15 @@ def queue_hold_expiry(registration: Registration) -> None:
 _expiries_queued: dict[int, dt.datetime] = {}
 
 
+@functools.cache
+def _prioritised(priority: int):
+    return send_registration_email.using(priority=priority)
+
+
 def queue_email(*, registration: Registration, kind: str, **kwargs) -> None:
     assert kind in KINDS, kind
     kwargs = {"registration_id": registration.pk, "kind": kind, **kwargs}
-    task = send_registration_email.using(priority=PRIORITIES.get(kind, 0))
+    task = _prioritised(PRIORITIES.get(kind, 0))
     if task.get_backend().supports_defer:
         task.enqueue(**kwargs)
     else:

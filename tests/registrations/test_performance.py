@@ -23,14 +23,14 @@ def test_submit_and_confirm_stay_within_their_query_budget(
     """The e-mail tasks run after the commit (in the worker): they are not counted."""
     _, parents = workshops
     client.get(reverse("registrations:register"))
-    # event, workshop check; then under the lock: event, expired holds, same address,
-    # seat counts, insert, journal, e-mail task (+ transaction statements)
+    # the current event; then under the lock: event, same address, seat counts, insert,
+    # journal, e-mail task (+ transaction statements). No query for the workshop.
     with django_capture_on_commit_callbacks(execute=True):
-        with django_assert_max_num_queries(12):
+        with django_assert_max_num_queries(9):
             client.post(reverse("registrations:register"),
                         form_data(workshop=parents.pk, email="budget@example.org"))
     token = links_in(last_mail_to("budget@example.org"))["confirmer"]
-    # registration by token; then its row lock, journal, update, e-mail task
+    # registration by token, current event; then its row lock, journal, update, e-mail task
     with django_capture_on_commit_callbacks(), django_assert_max_num_queries(8):
         response = client.post(reverse("registrations:confirm", kwargs={"token": token}))
     assert response.status_code == 302
