@@ -6,18 +6,18 @@ A benchmark, not a test. It
    collects the static files;
 2. starts gunicorn with the production settings on 127.0.0.1 (free port, rate limit off,
    e-mails to the console) and the e-mail worker (`db_worker`, at a lower CPU priority,
-   BENCH_WORKER_NICE: during a rush the web requests come first and the outbox absorbs the
-   e-mails; BENCH_WORKER=0 leaves it off, so messages stay in the outbox);
-3. runs the rush: CONCURRENCY virtual people in threads, each one loading the form once
-   (CSRF cookie and token), then, for each registration, submitting the form and confirming
-   the address through the link of the confirmation e-mail, read from the task table like
-   a mailbox once the worker has sent the message (worker off: as soon as it is queued); it
-   stops after TOTAL registrations or DURATION seconds;
-4. prints completed registrations per second (completed = confirmed or on a waiting list),
-   p50/p99 latency of each request and of a whole registration, errors, the CPU used per
-   registration by each process, and the final seat counts against the capacities; then
-   lets the worker empty the outbox (at most BENCH_DRAIN seconds, 0 to skip) and reports how
-   long that took and its CPU per e-mail; then stops gunicorn and the worker.
+   BENCH_WORKER_NICE). BENCH_WORKER=1 (default) runs it beside the site all along; =after
+   starts it once the rush is over (the site alone takes the rush, the outbox keeps the
+   e-mails); =0 leaves it off (links read from the outbox as soon as they are queued);
+3. runs two phases, each timed on its own, with CONCURRENCY virtual people in threads (each
+   loads the form once for its CSRF cookie and token): the rush (everybody submits the form,
+   TOTAL people or DURATION seconds), then the confirmations (each person posts the link of
+   their e-mail, read from the task table like a mailbox once the worker has sent it);
+4. prints registrations per second for each phase and end to end, p50/p99 latency, errors, the
+   CPU each request costs in gunicorn, the worker and PostgreSQL, and the final seat counts
+   against the capacities; then lets the worker empty the outbox (at most BENCH_DRAIN
+   seconds, 0 to skip) and reports how long that took and its CPU per e-mail; then stops
+   gunicorn and the worker.
 
 Nothing leaves 127.0.0.1. Settings: BENCH_TOTAL (2000), BENCH_CONCURRENCY (32),
 BENCH_DURATION (60 s), BENCH_WORKERS (gunicorn workers, one per CPU), BENCH_WORKER (1),
