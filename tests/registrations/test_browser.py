@@ -44,3 +44,34 @@ def test_phone_registration_with_error_summary_then_confirmation(live_server, ch
     assert "Cette inscription est annulée" in page.locator("main").inner_text()
     assert Registration.objects.get().status == Registration.Status.CANCELLED
     page.close()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_phone_manage_page_joins_a_full_workshops_waiting_list(live_server, chromium):
+    from registrations import services
+
+    event = EventFactory()
+    open_one = WorkshopFactory(event=event, title="Secteurs multi-collèges", capacity=30)
+    full = WorkshopFactory(event=event, title="Parents et mixité", capacity=1)
+    taken, _ = services.registration_create(event=event, first_name="P", last_name="Un",
+                                            email="p1@example.org", audience="parent",
+                                            workshop_id=full.pk)
+    services.registration_confirm(registration=taken, token="unused")
+    mine, _ = services.registration_create(event=event, first_name="Awa", last_name="Traoré",
+                                           email="awa@example.org", audience="parent",
+                                           workshop_id=open_one.pk)
+    token = links_in(mail.outbox[-1])["confirmer"]
+    page = chromium.new_page(viewport={"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/inscription/confirmer/{token}/")
+    page.click("main button[type=submit]")
+    assert "rejoignez sa liste d'attente" in page.locator("#change-help").inner_text()
+    page.get_by_label("Parents et mixité").check()
+    page.click("text=Enregistrer mon choix")
+    alert = page.locator("main .messages .alert")
+    assert "vous êtes sur sa liste d'attente (position 1)" in alert.inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path="/tmp/manage-waitlist.png", full_page=True)
+    mine.refresh_from_db()
+    assert mine.workshop == full and mine.on_workshop_waitlist
+    page.close()
