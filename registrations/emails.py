@@ -50,8 +50,12 @@ def send_confirm_request(registration: Registration, *, token: str, again: bool 
     )
 
 
-def send_status(registration: Registration, *, token: str | None, promoted=False, again=False):
-    """Where the person stands, with the ticket (QR + .ics) when they hold a day seat."""
+def send_status(registration: Registration, *, token: str | None, promoted=False, again=False,
+                changed=False):
+    """Where the person stands, with the ticket (QR + .ics) when they hold a day seat.
+
+    `changed`: sent after a change of workshop, with the calendar file that names the new one.
+    """
     token = token or rotate_token(registration)
     manage_url = absolute_url("registrations:manage", token=token, language=registration.language)
     attachments = []
@@ -67,7 +71,8 @@ def send_status(registration: Registration, *, token: str | None, promoted=False
         context={
             "registration": registration, "event": registration.event,
             "workshop": registration.workshop, "manage_url": manage_url,
-            "promoted": promoted, "again": again, "position": waitlist_position(registration),
+            "promoted": promoted, "again": again, "changed": changed,
+            "position": waitlist_position(registration),
         },
         language=registration.language,
         attachments=attachments,

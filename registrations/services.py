@@ -496,14 +496,16 @@ def registration_cancel(*, registration: Registration, by=None, note: str = "") 
 
 @transaction.atomic
 def registration_change_workshop(
-    *, registration: Registration, workshop: Session | None, by=None
+    *, registration: Registration, workshop: Session | None, by=None, token: str | None = None
 ) -> Registration:
     """Move a confirmed or waiting person to another workshop (or to none).
 
     A free seat is taken at once; when the workshop is full (or people already wait for it)
     the person joins the end of its waiting list. Either way the seat left behind goes to the
-    first in line for the old workshop, in the same transaction. Raises WorkshopUnavailable
-    when the workshop is not one of the event's.
+    first in line for the old workshop, in the same transaction. Side effect: e-mail with the
+    new situation and calendar file (`token`: the link the person is using, kept; without it,
+    staff changes, the e-mail carries a new link). Raises WorkshopUnavailable when the workshop
+    is not one of the event's.
     """
     now = timezone.now()
     event = _lock_event(registration.event_id)
@@ -524,6 +526,7 @@ def registration_change_workshop(
     _journal(registration, now=now, by=by,
              note=f"workshop → {workshop.slug if workshop else '-'}")
     _fill_waitlists(event, now)
+    queue_email(registration=registration, kind="status", token=token, changed=True)
     return registration
 
 

@@ -31,7 +31,7 @@ PRIORITIES = {"confirm_request": 10}
 @task()
 def send_registration_email(
     *, registration_id: int, kind: str, token: str | None = None, promoted: bool = False,
-    again: bool = False,
+    again: bool = False, changed: bool = False,
 ) -> str:
     with transaction.atomic():
         registration = Registration.objects.filter(pk=registration_id).first()
@@ -49,7 +49,8 @@ def send_registration_email(
             if not again:
                 queue_hold_expiry(registration)
         elif kind == "status":
-            emails.send_status(registration, token=token, promoted=promoted, again=again)
+            emails.send_status(registration, token=token, promoted=promoted, again=again,
+                               changed=changed)
         elif kind == "cancelled":
             emails.send_cancelled(registration)
         else:

@@ -137,7 +137,7 @@ def change_workshop(request, registration, token):
     if form.is_valid():
         try:
             registration = services.registration_change_workshop(
-                registration=registration, workshop=form.cleaned_data["workshop"]
+                registration=registration, workshop=form.cleaned_data["workshop"], token=token
             )
         except services.WorkshopUnavailable:
             messages.error(request, _("Cet atelier n'est pas disponible : votre choix n'a pas "

@@ -73,11 +73,18 @@ def test_register_confirm_manage_change_cancel(client, workshops, form_data,
     assert registration.reference in page.text
     assert page["Cache-Control"].startswith("max-age=0") or "no-cache" in page["Cache-Control"]
 
-    response = client.post(reverse("registrations:change-workshop",
-                                   kwargs={"token": manage_token}), {"workshop": parents.pk})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("registrations:change-workshop",
+                                       kwargs={"token": manage_token}), {"workshop": parents.pk})
     assert response.status_code == 302
     registration.refresh_from_db()
     assert registration.workshop == parents and registration.has_workshop_seat
+    change_mail = last_mail_to("awa@example.org")
+    assert change_mail.subject.startswith("Votre choix d'atelier est enregistré")
+    assert "Atelier de l'après-midi : Parents et mixité" in change_mail.body
+    ics = next(content for name, content, _ in change_mail.attachments if name.endswith(".ics"))
+    assert "Parents et mixité" in (ics.decode() if isinstance(ics, bytes) else ics)
+    assert links_in(change_mail)["gerer"] == manage_token  # the link in use still works
 
     cancel_url = reverse("registrations:cancel", kwargs={"token": manage_token})
     assert "Oui, annuler" in client.get(cancel_url).text
