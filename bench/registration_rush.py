@@ -362,8 +362,7 @@ def main():
     mailbox = None
     try:
         wait_until_up(port, server)
-        mailbox = Mailbox(bench_db_url())
-        mailbox.thread.start()
+        mailbox = Mailbox(bench_db_url())  # reads mail from phase 2 on: nobody confirms before
         PORT_HOLDER["port"] = port
         print(f"Rush: {TOTAL} registrations, {CONCURRENCY} people at a time, at most "
               f"{DURATION:.0f} s per phase, e-mail worker "
@@ -388,6 +387,7 @@ def main():
         for name, work, items in (("rush", Submit(), list(range(TOTAL))), ("confirm", None, None)):
             if work is None:  # phase 2: the people whose submission went through
                 work, items = Confirm(mailbox), phases["rush"]["work"].done
+                mailbox.thread.start()
                 if WORKER_MODE == "after":
                     worker = start_worker()
             before, started = cpu_now(), time.perf_counter()
