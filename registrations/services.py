@@ -227,8 +227,9 @@ def _active_registration_for(event: Event, email: str) -> tuple | None:
     statuses = Registration.ACTIVE_STATUSES
     rows = _rows(
         f"SELECT id, status, hold_expires_at FROM {_REGISTRATION} WHERE event_id = %s "
-        f"AND LOWER(email) = %s AND status IN ({', '.join(['%s'] * len(statuses))}) LIMIT 1",
-        [event.pk, email.strip().lower(), *statuses],
+        f"AND LOWER(email) = LOWER(%s) AND status IN ({', '.join(['%s'] * len(statuses))}) "
+        "LIMIT 1",  # LOWER() on both sides: the database's idea of case, as in the index
+        [event.pk, email.strip(), *statuses],
     )
     return (rows[0][0], rows[0][1], _aware(rows[0][2])) if rows else None
 
@@ -284,11 +285,14 @@ def _fill_waitlists(
                             note="promoted from waiting list")
             if registration.workshop_id:
                 workshop = counts["workshops"].get(registration.workshop_id)
-                if workshop and workshop["taken"] < workshop["capacity"]:
+                if workshop and workshop["taken"] < workshop["capacity"] \
+                        and not workshop["waiting"]:
                     workshop["taken"] += 1
-                else:
+                else:  # behind those already waiting for it (served in order just below)
                     registration.workshop_waitlist_seq = _next_workshop_seq(
                         registration.workshop_id)
+                    if workshop:
+                        workshop["waiting"] += 1
             registration.save()
             promoted.append(registration)
     for workshop_id, workshop in counts["workshops"].items():
@@ -345,12 +349,15 @@ def registration_create(
     existing = _active_registration_for(event, email)
     if existing is not None:
         pk, status, hold_expires_at = existing
-        if status == Status.PENDING and hold_expires_at <= now:
-            # A hold that ran out before its expiry task came: expire it, register anew.
-            _expire_stale_holds(event, now)
-        else:  # registration_send_link locks and reads the row
+        try:
+            if status == Status.PENDING and hold_expires_at <= now:
+                raise InvalidTransition(status)
+            # registration_send_link locks and reads the row
             registration_send_link(registration=Registration(pk=pk), again=True)
             return _lock_registration(pk), False
+        except InvalidTransition:
+            # A hold that ran out (its expiry task has not come yet): expire it, start anew.
+            _expire_stale_holds(event, timezone.now())
 
     _, counts = _fill_waitlists(event, now)
     if workshop_id is not None and workshop_id not in counts["workshops"]:
@@ -525,7 +532,9 @@ def registration_change_workshop(
     registration.save()
     _journal(registration, now=now, by=by,
              note=f"workshop → {workshop.slug if workshop else '-'}")
-    _fill_waitlists(event, now)
+    # Seats freed meanwhile may go to this person at once: their own e-mail says so.
+    promoted, _ = _fill_waitlists(event, now, quiet_for=registration.pk)
+    registration = next((r for r in promoted if r.pk == registration.pk), registration)
     queue_email(registration=registration, kind="status", token=token, changed=True)
     return registration
 

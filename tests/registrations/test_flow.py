@@ -238,3 +238,42 @@ def test_home_and_programme_say_complet_when_the_room_is_full(client, event, for
     event.save()
     for name in ("program:home", "program:programme"):
         assert "Inscriptions closes" in client.get(reverse(name)).text
+
+
+def test_change_to_a_workshop_whose_seats_just_freed_sends_one_mail_with_a_working_link(
+        client, event, django_capture_on_commit_callbacks):
+    """Seats freed by holds that ran out go in order at the change: the person who moves
+    behind those already waiting may get one at once, and hears it once, with their link."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from registrations.models import hash_token
+    from tests.factories import WorkshopFactory
+
+    from .factories import RegistrationFactory
+
+    small = WorkshopFactory(event=event, capacity=3, slug="petit")
+    other = WorkshopFactory(event=event, capacity=30, slug="grand")
+    RegistrationFactory(event=event, workshop=small)
+    for _ in range(2):  # holds that ran out: two seats free, the worker has not passed yet
+        RegistrationFactory(event=event, workshop=small, status=Registration.Status.PENDING,
+                            confirmed_at=None,
+                            hold_expires_at=timezone.now() - dt.timedelta(seconds=5))
+    already_waiting = RegistrationFactory(event=event, workshop=small, workshop_waitlist_seq=1)
+    mover = RegistrationFactory(event=event, workshop=other, email="mover@example.org",
+                                token_hash=hash_token("tok-mover"))
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("registrations:change-workshop",
+                                       kwargs={"token": "tok-mover"}),
+                               {"workshop": small.pk}, follow=True)
+    mover.refresh_from_db()
+    assert mover.has_workshop_seat and mover.workshop == small
+    assert Registration.objects.get(pk=already_waiting.pk).has_workshop_seat  # served first
+    assert "Votre choix d'atelier est enregistré" in html.unescape(response.text)
+    to_mover = [m for m in mail.outbox if m.to == ["mover@example.org"]]
+    assert len(to_mover) == 1
+    assert links_in(to_mover[0])["gerer"] == "tok-mover"
+    assert client.get(reverse("registrations:manage", kwargs={"token": "tok-mover"})
+                      ).status_code == 200

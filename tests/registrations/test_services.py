@@ -262,3 +262,50 @@ def test_waitlist_position_sql_matches_the_model_rules(event, workshops):
     assert [waitlist_position(r, now) for r in (workshop[0], workshop[1], workshop[3])] == [
         1, 2, 3]
     assert waitlist_position(day[3], now) is None  # cancelled: on no list
+
+
+def test_day_promotion_does_not_jump_a_workshops_waiting_list(event):
+    """A seat freed in the day and in workshop W: the person already waiting for W gets the W
+    seat; the one promoted from the day's list joins W's line behind them."""
+    from tests.factories import WorkshopFactory
+
+    event.plenary_capacity = 2
+    event.save()
+    w = WorkshopFactory(event=event, capacity=1, slug="w")
+    leaving = RegistrationFactory(event=event, workshop=w)
+    waiting_for_w = RegistrationFactory(event=event, workshop=w, workshop_waitlist_seq=1)
+    waiting_for_day = RegistrationFactory(event=event, workshop=w, status=Status.WAITLISTED,
+                                          event_waitlist_seq=1)
+    services.registration_cancel(registration=leaving)
+    waiting_for_w.refresh_from_db()
+    waiting_for_day.refresh_from_db()
+    assert waiting_for_w.has_workshop_seat
+    assert waiting_for_day.status == Status.CONFIRMED and waiting_for_day.on_workshop_waitlist
+    assert waitlist_position(waiting_for_day) == 1
+
+
+def test_same_address_with_capitals_outside_ascii_is_recognised(event):
+    first = services.registration_create(
+        event=event, first_name="A", last_name="B", email="awa@École.fr", audience="other")[0]
+    again, created = services.registration_create(
+        event=event, first_name="A", last_name="B", email="awa@École.fr", audience="other")
+    assert not created and again.pk == first.pk
+    assert Registration.objects.count() == 1
+
+
+def test_hold_running_out_during_a_second_submission_starts_afresh(event, monkeypatch):
+    first = create(event, 1)
+    with time_machine.travel(first.hold_expires_at - dt.timedelta(milliseconds=1),
+                             tick=False) as clock:
+        real_send_link = services.registration_send_link
+
+        def hold_ends_meanwhile(**kwargs):  # between the lookup and the new link
+            clock.shift(dt.timedelta(seconds=1))
+            return real_send_link(**kwargs)
+
+        monkeypatch.setattr(services, "registration_send_link", hold_ends_meanwhile)
+        again, created = services.registration_create(
+            event=event, first_name="P1", last_name="Test", email="p1@example.org",
+            audience="other")
+    assert created and again.pk != first.pk
+    assert Registration.objects.get(pk=first.pk).status == Status.EXPIRED
