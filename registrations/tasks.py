@@ -60,11 +60,23 @@ def send_registration_email(
 
 @task(priority=-10)
 def expire_hold(*, event_id: int) -> str:
-    """When a hold ends: expire what ran out, promote the first in line (see services)."""
+    """When a hold ends, or staff change capacities: expire what ran out and give the free
+    seats to the first in line (see services.registration_expire_holds)."""
     from .services import registration_expire_holds
 
     promoted = registration_expire_holds(event_id=event_id)
     return f"{len(promoted)} promoted"
+
+
+def seats_may_have_changed(sender, instance, created=False, raw=False, **kwargs) -> None:
+    """post_save of an Event or a workshop: capacities may have grown, fill the free seats
+    (after the commit, in the worker). A new event or session has nobody waiting yet."""
+    if raw or created:
+        return
+    event_id = instance.event_id if hasattr(instance, "event_id") else instance.pk
+    if hasattr(instance, "is_workshop") and not instance.is_workshop:
+        return
+    transaction.on_commit(lambda: expire_hold.enqueue(event_id=event_id))
 
 
 # One expiry task serves every hold that ends within this long before it runs.

@@ -309,3 +309,20 @@ def test_hold_running_out_during_a_second_submission_starts_afresh(event, monkey
             audience="other")
     assert created and again.pk != first.pk
     assert Registration.objects.get(pk=first.pk).status == Status.EXPIRED
+
+
+def test_more_seats_from_staff_go_to_the_waiting_list_at_once(
+        event, django_capture_on_commit_callbacks):
+    """After registrations close nobody else writes: a bigger room must still serve the line."""
+    event.plenary_capacity = 1
+    event.save()
+    confirm(create(event, 1))
+    waiting = confirm(create(event, 2))
+    assert waiting.status == Status.WAITLISTED
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        event.plenary_capacity = 2  # what staff do in the admin
+        event.save()
+    waiting.refresh_from_db()
+    assert waiting.status == Status.CONFIRMED
+    assert [m.to for m in mail.outbox] == [["p2@example.org"]]
