@@ -45,6 +45,7 @@ def send_confirm_request(registration: Registration, *, token: str, again: bool 
             "hold_minutes": settings.REGISTRATION_HOLD_MINUTES,
             "position": waitlist_position(registration),
             "day_waitlist": registration.event_waitlist_seq is not None,
+            "holds_workshop": registration.holds_workshop_seat,
         },
         language=registration.language,
     )
@@ -58,12 +59,15 @@ def send_status(registration: Registration, *, token: str | None, promoted=False
     """
     token = token or rotate_token(registration)
     manage_url = absolute_url("registrations:manage", token=token, language=registration.language)
+    with translation.override(registration.language):
+        practical_url = settings.SITE_URL + reverse("program:page", args=["infos-pratiques"])
     attachments = []
     if registration.has_day_seat:
+        with translation.override(registration.language):  # titles in the person's language
+            calendar = ticket_calendar(registration, manage_url)
         attachments = [
             (f"billet-{registration.reference}.png", ticket_qr_png(registration), "image/png"),
-            (f"{registration.event.slug}.ics", ticket_calendar(registration, manage_url),
-             "text/calendar"),
+            (f"{registration.event.slug}.ics", calendar, "text/calendar"),
         ]
     send_email_now(
         to=registration.email,
@@ -71,6 +75,7 @@ def send_status(registration: Registration, *, token: str | None, promoted=False
         context={
             "registration": registration, "event": registration.event,
             "workshop": registration.workshop, "manage_url": manage_url,
+            "practical_url": practical_url,
             "promoted": promoted, "again": again, "changed": changed,
             "position": waitlist_position(registration),
         },

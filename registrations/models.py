@@ -231,6 +231,12 @@ class Registration(models.Model):
         return self.status == self.Status.CONFIRMED
 
     @property
+    def holds_workshop_seat(self) -> bool:
+        """A workshop seat held or kept: confirmed, or pending with its hold running."""
+        return bool(self.workshop_id) and self.workshop_waitlist_seq is None and (
+            self.has_day_seat or (self.hold_is_valid and self.event_waitlist_seq is None))
+
+    @property
     def has_workshop_seat(self) -> bool:
         return self.has_day_seat and self.workshop_id and self.workshop_waitlist_seq is None
 

@@ -4,6 +4,7 @@ The QR code encodes a signed reference (`COLLOQUE:<reference>:<signature>`), not
 at the door, staff look the reference up; the signature proves it was issued by the site.
 """
 
+import datetime as dt
 import io
 
 import segno
@@ -45,7 +46,12 @@ def ticket_qr_svg(registration: Registration) -> str:
 
 
 def ticket_calendar(registration: Registration, manage_url: str) -> bytes:
-    """The day and, when the person holds a workshop seat, the workshop (RFC 5545)."""
+    """The day and, when the person holds a workshop seat, the workshop (RFC 5545).
+
+    In the active language; times in Europe/Paris with their VTIMEZONE block, as the
+    programme's calendar files. The UIDs belong to the registration, so a new file (after a
+    change of workshop) updates the entries instead of adding new ones.
+    """
     event = registration.event
     cal = Calendar()
     cal.add("prodid", "-//OPMIRE Ville de Paris//Colloque//FR")
@@ -63,10 +69,12 @@ def ticket_calendar(registration: Registration, manage_url: str) -> bytes:
         vevent = VEvent()
         vevent.add("uid", uid)
         vevent.add("dtstamp", timezone.now())
-        vevent.add("dtstart", start)
-        vevent.add("dtend", end)
+        vevent.add("dtstart", timezone.localtime(start))
+        vevent.add("dtend", timezone.localtime(end))
         vevent.add("summary", summary)
         vevent.add("location", ", ".join(p for p in (room, event.venue, event.address) if p))
         vevent.add("url", manage_url or settings.SITE_URL)
         cal.add_component(vevent)
+    cal.add_missing_timezones(first_date=event.date - dt.timedelta(days=366),
+                              last_date=event.date + dt.timedelta(days=366))
     return cal.to_ical()

@@ -4,6 +4,7 @@ import html
 import re
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.urls import reverse
 
@@ -149,6 +150,21 @@ def test_english_registration_gets_english_links_and_language(
     assert Registration.objects.get().language == "en"
     message = mail.outbox[-1]
     assert "/en/inscription/confirmer/" in message.body
+    assert "Your seat is held until then" in message.body  # no workshop: one seat
+
+    token = links_in(message)["confirmer"]
+    event.title_en = "Social mix in middle schools"
+    event.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/en/inscription/confirmer/{token}/")
+    ticket = mail.outbox[-1]
+    ics = next(content for name, content, _ in ticket.attachments if name.endswith(".ics"))
+    ics = ics.decode() if isinstance(ics, bytes) else ics
+    assert "SUMMARY:Social mix in middle schools" in ics  # the calendar in their language
+    assert "BEGIN:VTIMEZONE" in ics and "TZID=Europe/Paris" in ics
+    assert "Reference: " in ticket.body
+    assert "http://testserver/en/pages/infos-pratiques/" in ticket.body.replace(
+        settings.SITE_URL, "http://testserver")
 
 
 def test_same_email_twice_sends_link_again_and_creates_nothing(
@@ -165,6 +181,7 @@ def test_same_email_twice_sends_link_again_and_creates_nothing(
     assert len(mail.outbox) == 2
     again = mail.outbox[-1]
     assert "Votre lien d'inscription" in again.subject
+    assert "les informations envoyées cette fois n'ont pas été enregistrées" in again.body
     old_token = links_in(mail.outbox[0])["confirmer"]
     new_token = links_in(again)["confirmer"]
     assert client.get(reverse("registrations:confirm", kwargs={"token": old_token})
