@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 
+from program.templatetags.colloque import long_datetime
+
 from . import services
 from .forms import ReasonForm
 from .models import (
@@ -122,7 +124,7 @@ class AccreditationRequestAdmin(admin.ModelAdmin):
             )
         if obj.documents_deleted_at:
             return _("Supprimée après la décision, le %(date)s.") % {
-                "date": obj.documents_deleted_at.strftime("%d/%m/%Y %H:%M")
+                "date": long_datetime(obj.documents_deleted_at)
             }
         return _("Aucune (carte de presse indiquée).")
 

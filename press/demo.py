@@ -29,10 +29,12 @@ def load_press_demo(event: Event) -> PressInfo:
             "arrival_time": dt.time(8, 30),
             "entrance_fr": DEFAULT_ENTRANCE,
             "entrance_en": "Press entrance, 5 rue de Lobau, 75004 Paris",
-            "instructions_fr": "Installation des caméras en fond de salle plénière avant 9 h. "
+            "instructions_fr": "Installation des caméras en fond de salle plénière avant 9h00, "
+                               "heure d'arrivée du public. "
                                "Pas de stationnement réservé : venez en transports en commun "
                                "(métro Hôtel de Ville).",
-            "instructions_en": "Cameras set up at the back of the plenary room before 9 am. "
+            "instructions_en": "Cameras set up at the back of the plenary room before 9:00, "
+                               "when the public arrives. "
                                "No reserved parking: please come by public transport "
                                "(metro Hôtel de Ville).",
         },

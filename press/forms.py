@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -6,6 +8,23 @@ from .documents import MAX_DOCUMENT_BYTES, validate_document
 from .models import AccreditationRequest
 
 DOCUMENT_ACCEPT = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
+
+# Digits, an optional leading +, and the separators people type: spaces, dots, hyphens,
+# parentheses. French (06 12 34 56 78) and international (+33 6 12 34 56 78) numbers pass.
+_PHONE_CHARACTERS = re.compile(r"\+?[0-9\s.()\-]+")
+PHONE_MIN_DIGITS, PHONE_MAX_DIGITS = 8, 20
+
+
+def validate_phone(value: str) -> None:
+    digits = sum(character.isdigit() for character in value)
+    if not (
+        _PHONE_CHARACTERS.fullmatch(value) and PHONE_MIN_DIGITS <= digits <= PHONE_MAX_DIGITS
+    ):
+        raise ValidationError(
+            _("Saisissez un numéro de téléphone, par exemple 06 12 34 56 78 "
+              "ou +33 6 12 34 56 78."),
+            code="invalid_phone",
+        )
 
 
 class DocumentField(forms.FileField):
@@ -87,6 +106,11 @@ class AccreditationForm(forms.ModelForm):
         if not 1 <= size <= 10:
             raise ValidationError(_("L'équipe compte de 1 à 10 personnes."))
         return size
+
+    def clean_phone(self):
+        phone = self.cleaned_data["phone"].strip()
+        validate_phone(phone)
+        return phone
 
     def clean_press_card_number(self):
         return self.cleaned_data["press_card_number"].strip()

@@ -91,7 +91,7 @@ SESSIONS = [
      "schools. A review of the first school years, with the teams who ran them.",
      [("marc-lefebvre", "speaker"), ("sophie-diallo", "speaker"),
       ("amelie-perrin", "moderator")]),
-    ("atelier-secteurs-multi-colleges", "workshop", "14:00", "16:00", "Salon Bertrand", 60, 1,
+    ("atelier-secteurs-multi-colleges", "workshop", "14:00", "16:30", "Salon Bertrand", 60, 1,
      "Atelier 1 — Construire un secteur multi-collèges",
      "Workshop 1 — Building a multi-college catchment area",
      "Méthode, concertation avec les familles, critères d'affectation : retours d'expérience "
@@ -99,7 +99,7 @@ SESSIONS = [
      "Method, consultation with families, assignment criteria: lessons learnt and tools for "
      "local authorities who want to start.",
      [("marc-lefebvre", "speaker"), ("amelie-perrin", "moderator")]),
-    ("atelier-tous-mobilises", "workshop", "14:00", "16:00", "Salon des Arcades", 50, 2,
+    ("atelier-tous-mobilises", "workshop", "14:00", "16:30", "Salon des Arcades", 50, 2,
      "Atelier 2 — « Tous Mobilisés » : mieux accueillir les élèves",
      "Workshop 2 — “Tous Mobilisés”: welcoming pupils better",
      "La démarche « Tous Mobilisés » améliore les conditions d'accueil des jeunes dans les "
@@ -107,14 +107,14 @@ SESSIONS = [
      "The “Tous Mobilisés” approach improves how young people are welcomed in schools: "
      "buildings, canteens, school life, links with the neighbourhood.",
      [("sophie-diallo", "speaker")]),
-    ("atelier-parents", "workshop", "14:00", "16:00", "Salle Saint-Jean", 40, 3,
+    ("atelier-parents", "workshop", "14:00", "16:30", "Salle Saint-Jean", 40, 3,
      "Atelier 3 — Les parents, acteurs de la mixité",
      "Workshop 3 — Parents as actors of social mix",
      "Comment les collectifs de parents informent, rassurent et accompagnent les familles "
      "dans les choix d'établissement.",
      "How parents' collectives inform, reassure and support families choosing a school.",
      [("nadia-benali", "speaker")]),
-    ("atelier-associations", "workshop", "14:00", "16:00", "Salle des Prévôts", 40, 4,
+    ("atelier-associations", "workshop", "14:00", "16:30", "Salle des Prévôts", 40, 4,
      "Atelier 4 — Associations et territoires : agir autour du collège",
      "Workshop 4 — Associations and neighbourhoods: acting around the school",
      "Accompagnement éducatif, tutorat, activités culturelles et sportives : le rôle des "
@@ -122,7 +122,7 @@ SESSIONS = [
      "Homework support, mentoring, cultural and sports activities: the role of associations "
      "in the success of every pupil.",
      [("thomas-roux", "speaker")]),
-    ("atelier-mesurer-pour-agir", "workshop", "14:00", "16:00", "Salon Pierre Loti", 30, 5,
+    ("atelier-mesurer-pour-agir", "workshop", "14:00", "16:30", "Salon Pierre Loti", 30, 5,
      "Atelier 5 — Mesurer pour agir : les données de l'observatoire",
      "Workshop 5 — Measuring to act: the observatory's data",
      "Indices de position sociale, indicateurs de ségrégation, évaluation des dispositifs : "

@@ -12,7 +12,7 @@ PRACTICAL_FR = """\
 ## Lieu
 
 Le colloque se tient à l'**Hôtel de Ville de Paris**, place de l'Hôtel de Ville, 75004 Paris.
-L'accueil des participant·es se fait à partir de **8h30** par l'entrée du 3 rue de Lobau
+L'accueil des participant·es se fait à partir de **9h00** par l'entrée du 3 rue de Lobau
 (à confirmer sur le courriel de confirmation).
 
 ## Venir à l'Hôtel de Ville
@@ -38,7 +38,7 @@ nous organiserons votre accueil.
 ## Arrivée et contrôle de sécurité
 
 L'entrée dans l'Hôtel de Ville se fait après un **contrôle de sécurité** (inspection des
-sacs, portique). Prévoyez d'arriver **30 minutes avant** le début de la première conférence.
+sacs, portique). Prévoyez d'arriver **dès 9h00**, 30 minutes avant la première conférence.
 Les valises et bagages volumineux ne sont pas acceptés.
 
 Présentez votre **confirmation d'inscription** (sur téléphone ou imprimée) et une **pièce
@@ -48,7 +48,7 @@ présentent leur carte de presse ou leur accréditation.
 ## Déjeuner
 
 Le déjeuner est libre. De nombreux restaurants se trouvent autour de la place de l'Hôtel de
-Ville et dans le Marais. Les ateliers reprennent à 14h00.
+Ville et dans le Marais. Les ateliers ont lieu de 14h00 à 16h30.
 
 ## Contact
 
@@ -60,7 +60,7 @@ PRACTICAL_EN = """\
 ## Venue
 
 The colloquium takes place at **Paris City Hall (Hôtel de Ville)**, place de l'Hôtel de
-Ville, 75004 Paris. Participants are welcomed from **8:30 am** at the 3 rue de Lobau
+Ville, 75004 Paris. Participants are welcomed from **9:00** at the 3 rue de Lobau
 entrance (to be confirmed in your confirmation e-mail).
 
 ## Getting there
@@ -85,7 +85,7 @@ welcome.
 ## Arrival and security check
 
 Entry to City Hall is subject to a **security check** (bag inspection, walk-through
-detector). Please arrive **30 minutes before** the first conference. Suitcases and bulky
+detector). Please arrive **from 9:00**, 30 minutes before the first conference. Suitcases and bulky
 luggage are not accepted.
 
 Show your **registration confirmation** (on your phone or printed) and a valid **identity
@@ -95,7 +95,7 @@ accreditation.
 ## Lunch
 
 Lunch is not provided. There are many restaurants around the square and in the Marais.
-Workshops start at 2:00 pm.
+Workshops run from 14:00 to 16:30.
 
 ## Contact
 

@@ -11,6 +11,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from .querysets import EventManager, SessionQuerySet
+from .templatetags.colloque import hm
 
 
 def _local(date: dt.date, time: dt.time) -> dt.datetime:
@@ -246,8 +247,8 @@ class Session(models.Model):
                     "le %(date)s entre %(start)s et %(end)s."
                 ) % {
                     "date": event.date.strftime("%d/%m/%Y"),
-                    "start": event.start_time.strftime("%H:%M"),
-                    "end": event.end_time.strftime("%H:%M"),
+                    "start": hm(event.start_time),
+                    "end": hm(event.end_time),
                 }
             elif self.room and event.pk:
                 overlapping = (

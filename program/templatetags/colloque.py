@@ -40,15 +40,17 @@ def json_ld(data: dict) -> str:
 
 @register.filter
 def hm(value: dt.datetime | dt.time, style: str = "") -> str:
-    """A time as French readers write it (« 09h30 », or « 9h30 » with style "short"),
-    « 09:30 » in other languages. Aware datetimes are shown in Europe/Paris."""
+    """A time, the same way on every page: « 9h30 », « 14h00 » in French, « 9:30 », « 14:00 »
+    (24-hour) in other languages. Aware datetimes are shown in Europe/Paris.
+
+    `style` is accepted for older templates (`hm:"short"`) and changes nothing.
+    """
     if isinstance(value, dt.datetime):
         value = timezone.localtime(value)
     if not value:
         return ""
-    hour = f"{value.hour}" if style == "short" else f"{value.hour:02d}"
     separator = "h" if (translation.get_language() or "fr").startswith("fr") else ":"
-    return f"{hour}{separator}{value.minute:02d}"
+    return f"{value.hour}{separator}{value.minute:02d}"
 
 
 @register.filter

@@ -1,4 +1,5 @@
 import html
+import re
 
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.files.base import ContentFile
@@ -133,6 +134,9 @@ def test_changelist_says_which_documents_were_kept_or_deleted(moderator_client, 
     change = text(moderator_client.get(
         reverse("admin:press_accreditationrequest_change", args=[deleted.pk])))
     assert "Supprimée après la décision" in change
+    # Paris time, written as on the public site: « le vendredi 17 mai 2030 à 9h05. »
+    assert re.search(r"Supprimée après la décision, le \w+ \d{1,2} \w+ \d{4} à [1-9]?\dh\d\d\.",
+                     change)
 
 
 def test_change_view_offers_decisions_while_pending_only(moderator_client, staff_user):

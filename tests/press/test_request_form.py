@@ -1,5 +1,6 @@
 import datetime as dt
 import html
+import re
 
 import pytest
 import time_machine
@@ -159,6 +160,41 @@ def test_missing_fields_and_consent_are_reported(client, event):
     assert "Votre accord est nécessaire" in body
     assert 'href="#id_first_name"' in body and 'href="#id_media_type"' in body
     assert AccreditationRequest.objects.count() == 0
+
+
+PHONE_ERROR = ("Saisissez un numéro de téléphone, par exemple 06 12 34 56 78 "
+               "ou +33 6 12 34 56 78.")
+
+
+@pytest.mark.parametrize("phone", ["abc", "06 12 34", "06 12 34 56 7a", "+33 6 12 34 56 78 +1",
+                                   "0612345678901234567890", "06/12/34/56/78"])
+def test_nonsense_phone_number_is_refused_with_an_example(client, event, mailoutbox, phone):
+    response = client.post(URL, form_data(phone=phone))
+    body = html.unescape(response.content.decode())
+    assert response.status_code == 200
+    assert PHONE_ERROR in body
+    assert 'href="#id_phone"' in body
+    assert AccreditationRequest.objects.count() == 0
+    assert mailoutbox == []
+
+
+@pytest.mark.parametrize("phone", ["06 12 34 56 78", "+33 6 12 34 56 78", "06.12.34.56.78",
+                                   "+44 (0)20-7946-0958", "0612345678"])
+def test_usual_phone_numbers_are_stored_as_typed(client, event, phone):
+    response = client.post(URL, form_data(phone=f"  {phone} "))
+    assert response.status_code == 302
+    assert AccreditationRequest.objects.get().phone == phone
+
+
+def test_equipment_checkboxes_are_a_labelled_group(client, event):
+    body = html.unescape(client.get(URL).content.decode())
+    fieldset = re.search(
+        r"<fieldset[^>]*>\s*<legend[^>]*>Matériel apporté :</legend>(.*?)</fieldset>", body, re.S
+    )
+    assert fieldset, "« Matériel apporté » is the legend of its own fieldset"
+    for name in ("has_camera", "has_tripod", "has_lights"):
+        assert f'id="id_{name}"' in fieldset.group(1)
+    assert "id_crew_size" not in fieldset.group(1)
 
 
 def test_second_active_request_for_the_same_email_is_refused(client, event, mailoutbox,

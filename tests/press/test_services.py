@@ -1,5 +1,9 @@
+import html
+
 import pytest
 from django.core.files.base import ContentFile
+from django.utils import translation
+from django.utils.formats import date_format
 
 from press import services
 from press.models import TRANSITIONS, AccreditationRequest, PressInfo, Status
@@ -98,7 +102,15 @@ def test_approval_mail_carries_the_badge_and_practical_instructions(
     [mail] = mailoutbox
     [(filename, content, mimetype)] = mail.attachments
     assert mimetype == "application/pdf" and content.startswith(b"%PDF")
-    assert "08h30" in mail.body and "Porte de Lobau" in mail.body
+    assert "8h30" in mail.body and "08h30" not in mail.body and "Porte de Lobau" in mail.body
+    event = accreditation.event
+    with translation.override("fr"):
+        day = date_format(event.date, "l j F Y")
+    assert f"« {event.title} » du {day} est accordée." in mail.body
+    assert f"Lieu : {event.venue}, {event.address}" in mail.body
+    assert f"à {event.venue}" not in mail.body
+    [(html_body, _)] = mail.alternatives
+    assert f"Lieu : {event.venue}" in html.unescape(html_body)
     assert "pièce d'identité" in mail.body
     assert f"/presse/accreditation/suivi/{accreditation.token}/badge/" in mail.body
     badge_text = pdf_text(content)

@@ -34,3 +34,23 @@ def test_programme_fits_a_phone_and_the_skip_link_shows_its_focus(live_server, c
     assert desktop.evaluate("document.documentElement.scrollWidth") <= 1280
     page.close()
     desktop.close()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_breadcrumb_wraps_on_a_phone_without_a_line_starting_with_a_slash(live_server, chromium):
+    load_demo()
+    page = chromium.new_page(viewport={"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/programme/secteurs-multi-colleges-premiers-enseignements/")
+    items = page.locator(".breadcrumb-item")
+    assert items.count() == 3
+    title = items.nth(2).bounding_box()
+    assert title["y"] > items.nth(1).bounding_box()["y"], "the long title goes to a new line"
+    pseudo = "(el) => ['::before', '::after'].map((p) => getComputedStyle(el, p).content)"
+    separators = [items.nth(i).evaluate(pseudo) for i in range(3)]
+    # Each « / » ends the item before it, so the wrapped title line starts with the title.
+    assert [before for before, _ in separators] == ["none", "none", "none"]
+    assert all("/" in after for _, after in separators[:2]) and separators[2][1] == "none"
+    assert round(title["x"]) == round(page.locator(".breadcrumb").bounding_box()["x"])
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.close()

@@ -56,7 +56,7 @@ def test_clean_explains_a_session_outside_the_event_hours(event):
     session = SessionFactory.build(event=event, start=paris(event.date, 8),
                                    end=paris(event.date, 9, 30))
     assert _errors(session)["start"] == [
-        "La séance doit se tenir pendant l'événement, le 17/05/2030 entre 09:00 et 16:30."
+        "La séance doit se tenir pendant l'événement, le 17/05/2030 entre 9h00 et 16h30."
     ]
     next_day = event.date + dt.timedelta(days=1)
     other_day = SessionFactory.build(event=event, start=paris(next_day, 10),

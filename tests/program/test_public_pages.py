@@ -91,8 +91,9 @@ def test_programme_lists_four_conferences_then_five_workshops(client, demo_event
     assert [s.start for s in plenaries] == sorted(s.start for s in plenaries)
     text = _text(response)
     assert "Vendredi 17 mai" in text
-    for slot in ("09h30–10h15", "10h15–11h00", "11h15–12h00", "12h00–12h45", "14h00–16h00"):
+    for slot in ("9h30–10h15", "10h15–11h00", "11h15–12h00", "12h00–12h45", "14h00–16h30"):
         assert slot in text
+    assert "09h" not in text
     assert "Salle des fêtes" in text and "Salon Pierre Loti" in text
     assert "Modération : Amélie Perrin" in text
     assert "60 places restantes" in text and "30 places restantes" in text
@@ -106,12 +107,14 @@ def test_session_page_gives_time_room_speakers_seats_and_calendar_link(client, d
     html = response.content.decode()
     assert "Atelier 3 — Les parents, acteurs de la mixité" in text
     assert "Vendredi 17 mai" in text
-    assert "14h00–16h00" in text
+    assert "14h00–16h30" in text
     assert "Salle Saint-Jean" in text
     assert "Atelier" in text
     assert "Nadia Benali" in text and "Présidente d'une fédération de parents d'élèves" in text
     assert 'href="/intervenants/#nadia-benali"' in html
     assert "40 places restantes" in text
+    assert "Atelier limité à 40 places." in text
+    assert "(sur" not in text
     assert 'href="/inscription/?atelier=atelier-parents"' in html
     assert 'href="/programme/atelier-parents.ics"' in html
     assert "Ajouter à mon agenda" in text
@@ -247,3 +250,41 @@ def test_english_speakers_page_shows_english_roles(client, demo_event):
     text = _text(client.get("/en/intervenants/"))
     assert "Sociologist, research director" in text
     assert "Works on school segregation" in text
+
+
+def test_full_workshop_page_says_complet_and_waiting_list_then_its_size(client, demo_event):
+    from tests.registrations.factories import RegistrationFactory
+
+    workshop = Session.objects.get(slug="atelier-parents")
+    workshop.capacity = 1
+    workshop.save()
+    RegistrationFactory(event=demo_event, workshop=workshop)
+    response = client.get("/programme/atelier-parents/")
+    text = _text(response)
+    assert "Complet : liste d'attente ouverte" in text
+    assert "Atelier limité à 1 place." in text
+    assert "(sur" not in text
+    assert "S'inscrire sur la liste d'attente" in text
+
+
+def test_times_read_the_same_way_on_every_page(client, demo_event):
+    """French: « 9h30 », never « 09h30 »; English: 24-hour « 9:30 », never « am »/« pm »."""
+    home = _text(client.get("/"))
+    assert "de 9h00 à 16h30" in home and "9h30 Ouverture" in home
+    programme = _text(client.get("/programme/"))
+    assert "9h00 · Accueil des participant·es" in programme
+    assert "9h30–10h15" in programme and "14h00–16h30" in programme
+    press = _text(client.get("/presse/"))
+    assert "9h00–16h30" in press
+    practical = _text(client.get("/pages/infos-pratiques/"))
+    assert "à partir de 9h00" in practical and "de 14h00 à 16h30" in practical
+    for text in (home, programme, press, practical):
+        assert not re.search(r"\b0\dh\d\d", text)
+
+    english = [_text(client.get(url)) for url in
+               ("/en/", "/en/programme/", "/en/presse/", "/en/pages/infos-pratiques/")]
+    assert "9:30–10:15" in english[1] and "14:00–16:30" in english[1]
+    assert "9:00–16:30" in english[2]
+    assert "from 9:00" in english[3] and "from 14:00 to 16:30" in english[3]
+    for text in english:
+        assert not re.search(r"\b0\d:\d\d|\d ?[ap]\.?m\b", text)
