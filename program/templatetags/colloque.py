@@ -39,12 +39,9 @@ def json_ld(data: dict) -> str:
 
 
 @register.filter
-def hm(value: dt.datetime | dt.time, style: str = "") -> str:
+def hm(value: dt.datetime | dt.time) -> str:
     """A time, the same way on every page: « 9h30 », « 14h00 » in French, « 9:30 », « 14:00 »
-    (24-hour) in other languages. Aware datetimes are shown in Europe/Paris.
-
-    `style` is accepted for older templates (`hm:"short"`) and changes nothing.
-    """
+    (24-hour) in other languages. Aware datetimes are shown in Europe/Paris."""
     if isinstance(value, dt.datetime):
         value = timezone.localtime(value)
     if not value:
