@@ -1,6 +1,7 @@
 import datetime as dt
 import html
 import json
+import re
 
 import markdown as md
 import nh3
@@ -69,3 +70,14 @@ def long_datetime(value: dt.datetime) -> str:
     return gettext("%(date)s à %(time)s") % {
         "date": date_format(local, "l j F Y"), "time": hm(local),
     }
+
+
+@register.filter
+def inner_quotes(value) -> str:
+    """A title about to sit inside quotation marks: its own quotes become the inner kind, so
+    that quotes never nest the same way (« Atelier 2 — “Tous Mobilisés” … » in French,
+    “Workshop 2 — ‘Tous Mobilisés’ …” in English)."""
+    text = str(value)
+    if (translation.get_language() or "fr").startswith("fr"):
+        return re.sub(r"\s*»", "”", re.sub(r"«\s*", "“", text))
+    return text.replace("“", "‘").replace("”", "’").replace("«", "‘").replace("»", "’")

@@ -137,3 +137,17 @@ def test_current_event_is_kept_briefly_per_process_and_forgotten_on_save(db, set
     settings.CURRENT_EVENT_CACHE_SECONDS = 0
     Event.objects.filter(pk=event.pk).update(title="Sans délai")
     assert Event.objects.current().title == "Sans délai"
+
+
+def test_titles_quoted_inside_quotes_use_the_inner_kind():
+    from django.utils import translation
+
+    from program.templatetags.colloque import inner_quotes
+
+    with translation.override("fr"):
+        assert inner_quotes("Atelier 2 — « Tous Mobilisés » : mieux accueillir") == (
+            "Atelier 2 — “Tous Mobilisés” : mieux accueillir")
+    with translation.override("en"):
+        assert inner_quotes("Workshop 2 — “Tous Mobilisés”: welcoming") == (
+            "Workshop 2 — ‘Tous Mobilisés’: welcoming")
+    assert inner_quotes("Sans guillemets") == "Sans guillemets"

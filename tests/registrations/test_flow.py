@@ -294,3 +294,17 @@ def test_change_to_a_workshop_whose_seats_just_freed_sends_one_mail_with_a_worki
     assert links_in(to_mover[0])["gerer"] == "tok-mover"
     assert client.get(reverse("registrations:manage", kwargs={"token": "tok-mover"})
                       ).status_code == 200
+
+
+def test_workshop_title_with_its_own_quotes_is_not_nested_the_same_way(
+        client, event, form_data, django_capture_on_commit_callbacks):
+    from tests.factories import WorkshopFactory
+
+    quoted = WorkshopFactory(event=event, title="Atelier 2 — « Tous Mobilisés » : accueillir",
+                             capacity=10)
+    register(client, django_capture_on_commit_callbacks, form_data(workshop=quoted.pk))
+    token = links_in(last_mail_to("awa@example.org"))["confirmer"]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("registrations:confirm", kwargs={"token": token}),
+                               follow=True)
+    assert "« Atelier 2 — “Tous Mobilisés” : accueillir »" in html.unescape(response.text)
