@@ -210,7 +210,7 @@ class Client:
         return re.findall(r'name="workshop" value="(\d+)"', html)
 
 
-def run_people(work, items: list, deadline: float) -> None:
+def run_people(port: int, work, items: list, deadline: float) -> None:
     """CONCURRENCY people (threads) take the next item until none is left or time is up."""
     lock = threading.Lock()
     queue = iter(items)
@@ -220,7 +220,7 @@ def run_people(work, items: list, deadline: float) -> None:
             return next(queue, None)
 
     def person(worker: int):
-        client = Client(PORT_HOLDER["port"])
+        client = Client(port)
         try:
             client.workshops = client.load_form()  # CSRF cookie and token, once per browser
         except Exception as exc:  # noqa: BLE001 - counted as an error
@@ -237,9 +237,6 @@ def run_people(work, items: list, deadline: float) -> None:
         thread.start()
     for thread in threads:
         thread.join()
-
-
-PORT_HOLDER = {}
 
 
 class Submit:
@@ -363,7 +360,6 @@ def main():
     try:
         wait_until_up(port, server)
         mailbox = Mailbox(bench_db_url())  # reads mail from phase 2 on: nobody confirms before
-        PORT_HOLDER["port"] = port
         print(f"Rush: {TOTAL} registrations, {CONCURRENCY} people at a time, at most "
               f"{DURATION:.0f} s per phase, e-mail worker "
               + {"1": f"on (nice {WORKER_NICE})", "after": "started after the rush",
@@ -391,7 +387,7 @@ def main():
                 if WORKER_MODE == "after":
                     worker = start_worker()
             before, started = cpu_now(), time.perf_counter()
-            run_people(work, items, time.monotonic() + DURATION)
+            run_people(port, work, items, time.monotonic() + DURATION)
             seconds, after = time.perf_counter() - started, cpu_now()
             phases[name] = {"work": work, "seconds": seconds, "queued": queued(),
                             "cpu": {k: after[k] - before[k] for k in after}}

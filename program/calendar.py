@@ -17,16 +17,15 @@ from .models import Event, Session
 from .templatetags.colloque import plain
 
 
-def _calendar() -> Calendar:
+def calendar_file(day: dt.date, *vevents: VEvent) -> bytes:
+    """An .ics file with these events and the VTIMEZONE blocks they need (`day`: the event's)."""
     cal = Calendar()
     cal.add("prodid", "-//OPMIRE Ville de Paris//Colloque//FR")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    return cal
-
-
-def _finish(cal: Calendar, day: dt.date) -> bytes:
+    for item in vevents:
+        cal.add_component(item)
     cal.add_missing_timezones(first_date=day - dt.timedelta(days=366),
                               last_date=day + dt.timedelta(days=366))
     return cal.to_ical()
@@ -37,7 +36,8 @@ def _uid(name: str) -> str:
     return f"{name}@{host}"
 
 
-def _vevent(*, uid, summary, start, end, location, description, url) -> VEvent:
+def vevent(*, uid, summary, start, end, location, url, description="") -> VEvent:
+    """One event of a calendar file, its times in Europe/Paris."""
     vevent = VEvent()
     vevent.add("uid", uid)
     vevent.add("dtstamp", timezone.now())
@@ -52,8 +52,7 @@ def _vevent(*, uid, summary, start, end, location, description, url) -> VEvent:
 
 
 def event_calendar(event: Event) -> bytes:
-    cal = _calendar()
-    cal.add_component(_vevent(
+    return calendar_file(event.date, vevent(
         uid=_uid(event.slug),
         summary=event.title,
         start=event.starts_at,
@@ -62,16 +61,14 @@ def event_calendar(event: Event) -> bytes:
         description=event.summary,
         url=settings.SITE_URL + event.get_absolute_url(),
     ))
-    return _finish(cal, event.date)
 
 
 def session_calendar(session: Session) -> bytes:
     event = session.event
-    cal = _calendar()
     location = ", ".join(part for part in (session.room, event.venue, event.address) if part)
     speakers = ", ".join(role.speaker.name for role in session.session_speakers.all())
     description = "\n\n".join(part for part in (speakers, plain(session.description)) if part)
-    cal.add_component(_vevent(
+    return calendar_file(event.date, vevent(
         uid=_uid(f"{event.slug}.{session.slug}"),
         summary=f"{session.title} — {event.title}",
         start=session.start,
@@ -80,4 +77,3 @@ def session_calendar(session: Session) -> bytes:
         description=description,
         url=settings.SITE_URL + session.get_absolute_url(),
     ))
-    return _finish(cal, event.date)

@@ -18,13 +18,6 @@ class EventQuerySet(models.QuerySet):
         upcoming = self.published().filter(date__gte=today).order_by("date").first()
         return upcoming or self.published().order_by("-date").first()
 
-    def current_or_404(self):
-        """`current()` for public views: no published edition is a (friendly) 404."""
-        event = self.current()
-        if event is None:
-            raise Http404(_("Aucun colloque n'est publié pour le moment."))
-        return event
-
 
 class EventManager(models.Manager.from_queryset(EventQuerySet)):
     """`current()` is read by every public page and every registration: each process keeps it
@@ -48,6 +41,7 @@ class EventManager(models.Manager.from_queryset(EventQuerySet)):
         return copy.copy(event)  # callers may annotate their copy
 
     def current_or_404(self):
+        """`current()` for public views: no published edition is a (friendly) 404."""
         event = self.current()
         if event is None:
             raise Http404(_("Aucun colloque n'est publié pour le moment."))

@@ -59,16 +59,16 @@ def send_status(registration: Registration, *, token: str | None, promoted=False
     """
     token = token or rotate_token(registration)
     manage_url = absolute_url("registrations:manage", token=token, language=registration.language)
-    with translation.override(registration.language):
-        practical_url = settings.SITE_URL + reverse("program:page", args=["infos-pratiques"])
     attachments = []
-    if registration.has_day_seat:
-        with translation.override(registration.language):  # titles in the person's language
-            calendar = ticket_calendar(registration, manage_url)
-        attachments = [
-            (f"billet-{registration.reference}.png", ticket_qr_png(registration), "image/png"),
-            (f"{registration.event.slug}.ics", calendar, "text/calendar"),
-        ]
+    with translation.override(registration.language):  # link and calendar in their language
+        practical_url = settings.SITE_URL + reverse("program:page", args=["infos-pratiques"])
+        if registration.has_day_seat:
+            attachments = [
+                (f"billet-{registration.reference}.png", ticket_qr_png(registration),
+                 "image/png"),
+                (f"{registration.event.slug}.ics", ticket_calendar(registration, manage_url),
+                 "text/calendar"),
+            ]
     send_email_now(
         to=registration.email,
         template="registrations/emails/status",

@@ -9,6 +9,8 @@ from django.db.models import Count, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from program.models import Event, Session
+
 from .models import (
     Registration,
     holds_day_q,
@@ -41,6 +43,16 @@ def workshop_seats_taken(now=None) -> models.Expression:
 def workshop_waitlist_length(now=None) -> models.Expression:
     """Expression counting the people waiting for a workshop seat (annotates Sessions)."""
     return _count_per_workshop(waiting_for_workshop_q(now or timezone.now()))
+
+
+def with_current_event(registration: Registration | None) -> Registration | None:
+    """The registration with the current edition this process already read as its event,
+    rather than a join on the wide event row (the workshop is read when it is shown)."""
+    if registration is not None:
+        current = Event.objects.current()
+        if current is not None and current.pk == registration.event_id:
+            registration.event = current
+    return registration
 
 
 def event_seats_taken(event, now=None) -> int:
@@ -114,8 +126,6 @@ def waitlist_position(registration: Registration, now=None) -> int | None:
 
 def seat_summary(event, now=None) -> dict:
     """Fill rate and waiting lists of the day and of each workshop (admin, bench)."""
-    from program.models import Session
-
     now = now or timezone.now()
     workshops = (
         Session.objects.filter(event=event).workshops().in_order()

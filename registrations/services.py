@@ -26,6 +26,7 @@ from program.models import Event, Session
 
 from .emails import rotate_token
 from .models import Registration, RegistrationTransition, hash_token
+from .selectors import with_current_event
 from .tasks import queue_email
 
 Status = Registration.Status
@@ -74,6 +75,11 @@ def _rows(sql: str, params) -> list[tuple]:
         return cursor.fetchall()
 
 
+def _locking(sql: str) -> str:
+    """`sql` with FOR UPDATE where the database has it (SQLite serialises writers itself)."""
+    return sql + " FOR UPDATE" if connection.features.has_select_for_update else sql
+
+
 def _db_datetime(value):
     """A datetime as a plain-SQL parameter, as the ORM would send it (naive UTC on SQLite)."""
     return connection.ops.adapt_datetimefield_value(value)
@@ -91,11 +97,8 @@ def _lock_event(event_id: int) -> Event:
 
     The other fields are deferred, as with `.only()`: reading one loads it.
     """
-    sql = (f"SELECT id, {', '.join(_EVENT_SEAT_COLUMNS)} FROM {Event._meta.db_table} "
-           "WHERE id = %s")
-    if connection.features.has_select_for_update:
-        sql += " FOR UPDATE"
-    rows = _rows(sql, [event_id])
+    rows = _rows(_locking(f"SELECT id, {', '.join(_EVENT_SEAT_COLUMNS)} "
+                          f"FROM {Event._meta.db_table} WHERE id = %s"), [event_id])
     if not rows:
         raise Event.DoesNotExist(event_id)
     return Event.from_db(connection.alias, ["id", *_EVENT_SEAT_COLUMNS],
@@ -349,15 +352,14 @@ def registration_create(
     existing = _active_registration_for(event, email)
     if existing is not None:
         pk, status, hold_expires_at = existing
-        try:
-            if status == Status.PENDING and hold_expires_at <= now:
-                raise InvalidTransition(status)
-            # registration_send_link locks and reads the row
-            registration_send_link(registration=Registration(pk=pk), again=True)
-            return _lock_registration(pk), False
-        except InvalidTransition:
-            # A hold that ran out (its expiry task has not come yet): expire it, start anew.
-            _expire_stale_holds(event, timezone.now())
+        if status != Status.PENDING or hold_expires_at > now:
+            try:  # registration_send_link locks and reads the row
+                registration_send_link(registration=Registration(pk=pk), again=True)
+                return _lock_registration(pk), False
+            except InvalidTransition:  # the hold ran out a moment ago
+                pass
+        # A hold that ran out (its expiry task has not come yet): expire it, start anew.
+        _expire_stale_holds(event, timezone.now())
 
     _, counts = _fill_waitlists(event, now)
     if workshop_id is not None and workshop_id not in counts["workshops"]:
@@ -387,14 +389,7 @@ def registration_create(
 def registration_for_token(token: str) -> Registration | None:
     if not token or len(token) > 100:
         return None
-    registration = Registration.objects.filter(token_hash=hash_token(token)).first()
-    if registration is not None:
-        # The edition the pages already read, rather than a join on its wide row; the
-        # workshop is read when a page shows it.
-        current = Event.objects.current()
-        if current is not None and current.pk == registration.event_id:
-            registration.event = current
-    return registration
+    return with_current_event(Registration.objects.filter(token_hash=hash_token(token)).first())
 
 
 # A pending registration that holds its seats and whose hold still has this long to run is
@@ -435,12 +430,10 @@ def _confirm(*, registration: Registration, token: str, event_locked: bool) -> R
     event = _lock_event(registration.event_id) if event_locked else None
     # Lock the row and read again what may have changed since the caller read it (a pending
     # registration's workshop and event do not change: the caller's copies are kept).
-    sql = (f"SELECT status, hold_expires_at, event_waitlist_seq, workshop_waitlist_seq "
-           f"FROM {_REGISTRATION} WHERE id = %s")
-    if connection.features.has_select_for_update:
-        sql += " FOR UPDATE"
     (status, hold_expires_at, registration.event_waitlist_seq,
-     registration.workshop_waitlist_seq), = _rows(sql, [registration.pk])
+     registration.workshop_waitlist_seq), = _rows(_locking(
+        "SELECT status, hold_expires_at, event_waitlist_seq, workshop_waitlist_seq "
+        f"FROM {_REGISTRATION} WHERE id = %s"), [registration.pk])
     registration.status, registration.hold_expires_at = status, _aware(hold_expires_at)
     now = timezone.now()
     if registration.status != Status.PENDING:

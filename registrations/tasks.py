@@ -17,10 +17,9 @@ from django.tasks import TaskResultStatus, task
 from django_tasks_db import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
-from program.models import Event
-
 from . import emails
 from .models import Registration
+from .selectors import with_current_event
 
 KINDS = ("confirm_request", "status", "cancelled")
 # The confirmation link comes first: people wait for it to finish registering (and their
@@ -34,14 +33,10 @@ def send_registration_email(
     again: bool = False, changed: bool = False,
 ) -> str:
     with transaction.atomic():
-        registration = Registration.objects.filter(pk=registration_id).first()
+        registration = with_current_event(
+            Registration.objects.filter(pk=registration_id).first())
         if registration is None:
             return "registration deleted"
-        # The current edition this process already read, rather than a join on its wide row
-        # (the workshop is read when the message names it).
-        current = Event.objects.current()
-        if current is not None and current.pk == registration.event_id:
-            registration.event = current
         if kind == "confirm_request":
             if not registration.hold_is_valid:
                 return "hold no longer valid"

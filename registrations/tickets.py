@@ -4,15 +4,13 @@ The QR code encodes a signed reference (`COLLOQUE:<reference>:<signature>`), not
 at the door, staff look the reference up; the signature proves it was issued by the site.
 """
 
-import datetime as dt
 import io
 
 import segno
 from django.conf import settings
 from django.core import signing
-from django.utils import timezone
-from icalendar import Calendar
-from icalendar import Event as VEvent
+
+from program.calendar import calendar_file, vevent
 
 from .models import Registration
 
@@ -48,16 +46,11 @@ def ticket_qr_svg(registration: Registration) -> str:
 def ticket_calendar(registration: Registration, manage_url: str) -> bytes:
     """The day and, when the person holds a workshop seat, the workshop (RFC 5545).
 
-    In the active language; times in Europe/Paris with their VTIMEZONE block, as the
-    programme's calendar files. The UIDs belong to the registration, so a new file (after a
-    change of workshop) updates the entries instead of adding new ones.
+    In the active language, built like the programme's files. The UIDs belong to the
+    registration, so a new file (after a change of workshop) updates the entries instead of
+    adding new ones.
     """
     event = registration.event
-    cal = Calendar()
-    cal.add("prodid", "-//OPMIRE Ville de Paris//Colloque//FR")
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("method", "PUBLISH")
     items = [(f"registration-{registration.reference}@{event.slug}", event.title,
               event.starts_at, event.ends_at, "")]
     if registration.has_workshop_seat:
@@ -65,16 +58,9 @@ def ticket_calendar(registration: Registration, manage_url: str) -> bytes:
         items.append((f"registration-{registration.reference}-workshop@{event.slug}",
                       f"{workshop.title} — {event.title}", workshop.start, workshop.end,
                       workshop.room))
-    for uid, summary, start, end, room in items:
-        vevent = VEvent()
-        vevent.add("uid", uid)
-        vevent.add("dtstamp", timezone.now())
-        vevent.add("dtstart", timezone.localtime(start))
-        vevent.add("dtend", timezone.localtime(end))
-        vevent.add("summary", summary)
-        vevent.add("location", ", ".join(p for p in (room, event.venue, event.address) if p))
-        vevent.add("url", manage_url or settings.SITE_URL)
-        cal.add_component(vevent)
-    cal.add_missing_timezones(first_date=event.date - dt.timedelta(days=366),
-                              last_date=event.date + dt.timedelta(days=366))
-    return cal.to_ical()
+    return calendar_file(event.date, *(
+        vevent(uid=uid, summary=summary, start=start, end=end,
+               location=", ".join(p for p in (room, event.venue, event.address) if p),
+               url=manage_url or settings.SITE_URL)
+        for uid, summary, start, end, room in items
+    ))

@@ -26,6 +26,15 @@ def register(client, capture, data):
         return client.post(reverse("registrations:register"), data)
 
 
+def register_and_confirm(client, capture, data, **post):
+    """Submit the form, then confirm through the link of the e-mail; the confirmation's
+    response (`post`: extra arguments, e.g. follow=True)."""
+    register(client, capture, data)
+    token = links_in(last_mail_to(data["email"]))["confirmer"]
+    with capture(execute=True):
+        return client.post(reverse("registrations:confirm", kwargs={"token": token}), **post)
+
+
 def test_register_confirm_manage_change_cancel(client, workshops, form_data,
                                                django_capture_on_commit_callbacks):
     secteurs, parents = workshops
@@ -106,10 +115,8 @@ def test_manage_page_offers_a_full_workshops_waiting_list(client, workshops, for
             event=parents.event, first_name="P", last_name=str(n), email=f"p{n}@example.org",
             audience="other", workshop_id=parents.pk)
         services.registration_confirm(registration=taken, token="unused")
-    register(client, django_capture_on_commit_callbacks, form_data(workshop=secteurs.pk))
-    token = links_in(last_mail_to("awa@example.org"))["confirmer"]
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("registrations:confirm", kwargs={"token": token}))
+    register_and_confirm(client, django_capture_on_commit_callbacks,
+                         form_data(workshop=secteurs.pk))
     manage_token = links_in(last_mail_to("awa@example.org"))["gerer"]
     manage_url = reverse("registrations:manage", kwargs={"token": manage_token})
     page = html.unescape(client.get(manage_url).text)
@@ -128,10 +135,7 @@ def test_manage_page_offers_a_full_workshops_waiting_list(client, workshops, for
 
 def test_ticket_qr_payload_is_signed_reference(client, event, form_data,
                                                django_capture_on_commit_callbacks):
-    register(client, django_capture_on_commit_callbacks, form_data())
-    token = links_in(mail.outbox[-1])["confirmer"]
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("registrations:confirm", kwargs={"token": token}))
+    register_and_confirm(client, django_capture_on_commit_callbacks, form_data())
     registration = Registration.objects.get()
     from registrations.tickets import ticket_payload
 
@@ -192,10 +196,7 @@ def test_same_email_twice_sends_link_again_and_creates_nothing(
 
 def test_known_confirmed_address_gets_manage_link(client, event, form_data,
                                                   django_capture_on_commit_callbacks):
-    register(client, django_capture_on_commit_callbacks, form_data())
-    token = links_in(mail.outbox[-1])["confirmer"]
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("registrations:confirm", kwargs={"token": token}))
+    register_and_confirm(client, django_capture_on_commit_callbacks, form_data())
     register(client, django_capture_on_commit_callbacks, form_data())
     assert Registration.objects.count() == 1
     again = mail.outbox[-1]
@@ -302,9 +303,6 @@ def test_workshop_title_with_its_own_quotes_is_not_nested_the_same_way(
 
     quoted = WorkshopFactory(event=event, title="Atelier 2 — « Tous Mobilisés » : accueillir",
                              capacity=10)
-    register(client, django_capture_on_commit_callbacks, form_data(workshop=quoted.pk))
-    token = links_in(last_mail_to("awa@example.org"))["confirmer"]
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("registrations:confirm", kwargs={"token": token}),
-                               follow=True)
+    response = register_and_confirm(client, django_capture_on_commit_callbacks,
+                                    form_data(workshop=quoted.pk), follow=True)
     assert "« Atelier 2 — “Tous Mobilisés” : accueillir »" in html.unescape(response.text)
