@@ -37,7 +37,7 @@ run: install locale/en/LC_MESSAGES/django.mo
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
 	$(PY) manage.py ensure_admin
-	$(VENV)/bin/honcho -f Procfile.dev start -p $(PORT)
+	SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} $(VENV)/bin/honcho -f Procfile.dev start -p $(PORT)
 
 serve: install
 	$(PY) manage.py runserver $(HOST):$(PORT)
