@@ -149,7 +149,7 @@ class Mailbox:
                 f"SELECT t.id, t.{self.column}, r.email, t.args_kwargs #>> '{{kwargs,token}}' "
                 "FROM django_tasks_database_dbtaskresult t "
                 "JOIN registrations_registration r "
-                "  ON r.id = (t.args_kwargs #>> '{kwargs,registration_id}')::bigint "
+                "  ON r.reference = t.args_kwargs #>> '{kwargs,reference}' "
                 "WHERE t.task_path = 'registrations.tasks.send_registration_email' "
                 "  AND t.args_kwargs #>> '{kwargs,kind}' = 'confirm_request' "
                 "  AND t.status = %s "
@@ -312,6 +312,14 @@ def cpu_seconds(pids) -> float:
     return total / TICK
 
 
+def machine_cpu() -> dict:
+    """The whole machine's CPU time (all cores) from /proc/stat: busy, idle, stolen."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    user, nice, system, idle, iowait, irq, softirq, steal = (fields + [0] * 8)[:8]
+    return {"busy": (user + nice + system + irq + softirq) / TICK,
+            "idle": (idle + iowait) / TICK, "steal": steal / TICK}
+
+
 def process_tree(pid: int) -> list[int]:
     pids = [pid]
     for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split():
@@ -371,12 +379,13 @@ def main():
                 "worker": cpu_seconds(process_tree(worker.pid)) if worker else 0.0,
                 "db": cpu_seconds(database_backends(mailbox.conn.info.backend_pid)),
                 "client": time.process_time(),
+                **machine_cpu(),
             }
 
         def queued():
             return mailbox.conn.execute(
                 "SELECT count(*) FROM django_tasks_database_dbtaskresult WHERE status = 'READY'"
-                " AND (run_after IS NULL OR run_after <= now())"  # not the holds' expiries
+                " AND task_path <> 'registrations.tasks.expire_hold'"  # e-mails only
             ).fetchone()[0]
 
         phases = {}
@@ -440,6 +449,11 @@ def main():
               f"{cpu['db']:.1f} ms, this client {cpu['client']:.1f} ms "
               f"(server alone: at most ~{cores * 1000 / server_cpu:.0f}/s on {cores} cores); "
               f"e-mail tasks queued at the end: {phase['queued']}")
+        share = {k: 100 * v / (sum(phase["cpu"][k] for k in ("busy", "idle", "steal")) or 1)
+                 for k, v in phase["cpu"].items()}
+        print(f"{'':<9}machine: busy {share['busy']:.0f} %, idle {share['idle']:.0f} %, "
+              f"stolen by the host {share['steal']:.0f} %; processes above: "
+              f"{sum(share[k] for k in ('web', 'worker', 'db', 'client')):.0f} %")
     if drain:
         per_mail = drain["cpu_worker"] * 1000 / max(drain["sent"], 1)
         print(f"Outbox after the phases         : {drain['sent']} e-mail tasks done in "

@@ -101,9 +101,8 @@ class RegistrationForm(forms.Form):
     def __init__(self, *args, event, **kwargs):
         super().__init__(*args, **kwargs)
         self.event = event
-        # Validation needs no seat counts (the service counts again under the lock);
-        # `with_seat_counts()` adds them for display.
-        self.fields["workshop"].queryset = Session.objects.filter(event=event).workshops()
+        # Validation reads no workshop (the service checks the id under its lock);
+        # `with_seat_counts()` gives the choices, with their seats left, for display.
 
     @cached_property
     def helper(self) -> FormHelper:

@@ -29,14 +29,16 @@ PRIORITIES = {"confirm_request": 10}
 
 @task()
 def send_registration_email(
-    *, registration_id: int, kind: str, token: str | None = None, promoted: bool = False,
+    *, reference: str, kind: str, token: str | None = None, promoted: bool = False,
     again: bool = False, changed: bool = False,
 ) -> str:
+    """`reference` (not the primary key): a submission queues its confirmation request before
+    writing the registration (see services.registration_create)."""
     with transaction.atomic():
         registration = with_current_event(
-            Registration.objects.filter(pk=registration_id).first())
+            Registration.objects.filter(reference=reference).select_related("workshop").first())
         if registration is None:
-            return "registration deleted"
+            return "no such registration"
         if kind == "confirm_request":
             if not registration.hold_is_valid:
                 return "hold no longer valid"
@@ -115,11 +117,22 @@ def _prioritised(priority: int):
     return send_registration_email.using(priority=priority)
 
 
-def queue_email(*, registration: Registration, kind: str, **kwargs) -> None:
+def queue_email(*, registration: Registration, kind: str, **kwargs) -> str | None:
+    """Queue one of the registrant's e-mails in the caller's transaction.
+
+    Returns the task's id when it is a row of the database queue (see `withdraw_email`).
+    """
     assert kind in KINDS, kind
-    kwargs = {"registration_id": registration.pk, "kind": kind, **kwargs}
+    kwargs = {"reference": registration.reference, "kind": kind, **kwargs}
     task = _prioritised(PRIORITIES.get(kind, 0))
     if task.get_backend().supports_defer:
-        task.enqueue(**kwargs)
-    else:
-        transaction.on_commit(lambda: task.enqueue(**kwargs))
+        return task.enqueue(**kwargs).id
+    transaction.on_commit(lambda: task.enqueue(**kwargs))
+    return None
+
+
+def withdraw_email(task_id: str | None) -> None:
+    """Take back an e-mail queued in this transaction. With a backend that runs tasks after the
+    commit (tests), the task runs and finds no such registration: nothing is sent."""
+    if task_id is not None:
+        DBTaskResult.objects.filter(id=task_id, status=TaskResultStatus.READY).delete()

@@ -74,3 +74,21 @@ def test_registering_again_after_the_hold_ran_out_starts_afresh(event):
             audience="other")
     assert created and again.pk != first.pk
     assert Registration.objects.get(pk=first.pk).status == Status.EXPIRED
+
+
+def test_registering_again_sends_one_e_mail_and_queues_nothing_else(event, database_queue):
+    """The confirmation request is queued before the seat decision; for a known address it is
+    taken back, and the person gets only their link again."""
+    first = register(event, 1)
+    again, created = services.registration_create(
+        event=event, first_name="Autre", last_name="Nom", email="P1@Example.org",
+        audience="other")
+    assert not created and again.pk == first.pk
+    queued = DBTaskResult.objects.filter(task_path="registrations.tasks.send_registration_email")
+    kwargs = [t.args_kwargs["kwargs"] for t in queued]
+    assert sorted((k["reference"], k.get("again", False)) for k in kwargs) == [
+        (first.reference, False), (first.reference, True)]
+    mail.outbox.clear()
+    run_worker()
+    assert [m.to for m in mail.outbox] == [["p1@example.org"]] * 2  # first link, then again
+    assert Registration.objects.count() == 1

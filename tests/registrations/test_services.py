@@ -61,6 +61,10 @@ def test_seat_counts_sql_matches_the_model_rules(event, workshops):
     assert counts["workshops"][parents.pk]["waiting"] == 1
     assert counts["waiting"] is True
     assert event_seats_left(event) == event.plenary_capacity - 3
+    # The last number given on each line, whoever holds it now (the next one follows it).
+    assert counts["last_event_seq"] == 2
+    assert counts["workshops"][parents.pk]["last_seq"] == 1
+    assert counts["workshops"][secteurs.pk]["last_seq"] == 0
 
 
 def test_pending_hold_counts_until_it_runs_out(event, workshops):
