@@ -23,6 +23,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from colloque import sql
 from program.models import Event, Session
 
 from .emails import rotate_token
@@ -62,44 +63,18 @@ def _new_reference() -> str:
 
 
 # The registration hot path (every submission runs these under the event lock) sends its
-# SQL directly: the ORM spends about 0.5 ms of Python building each query, five times what the
-# database needs to run it, and a rush is mostly these few statements. Each one mirrors a
-# QuerySet rule and the tests check that they agree.
+# SQL directly (`colloque.sql`): the ORM spends about 0.5 ms of Python building each query, five
+# times what the database needs to run it, and a rush is mostly these few statements. Each one
+# mirrors a QuerySet rule and the tests check that they agree.
 _REGISTRATION = Registration._meta.db_table
 _EVENT_SEAT_COLUMNS = ("plenary_capacity", "registration_opens_at", "registration_closes_at",
                        "registrations_closed")
 
 
-def _rows(sql: str, params) -> list[tuple]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
-@functools.cache
-def _insert_fields(model) -> list:
-    return [field for field in model._meta.concrete_fields if not field.primary_key]
-
-
-def _insert_values(instance) -> list:
-    """The row of a new `instance` as `save()` would write it (defaults, `auto_now`, JSON)."""
-    return [field.get_db_prep_save(field.pre_save(instance, True), connection)
-            for field in _insert_fields(type(instance))]
-
-
-def _insert_sql(model, *, on_conflict: str = "") -> str:
-    """INSERT of every column but the primary key, returning the new key."""
-    fields = _insert_fields(model)
-    return (f"INSERT INTO {model._meta.db_table} ({', '.join(f.column for f in fields)}) "
-            f"VALUES ({', '.join(['%s'] * len(fields))}) {on_conflict} "
-            f"RETURNING {model._meta.pk.column}")
-
-
 # A submission's registration row and first journal line, written in one statement on
-# PostgreSQL. The ORM's INSERT costs about 1 ms of Python (see the hot-path note above); no
-# signal is connected to either model. Unless the address already has an active registration
-# for the event: the one-active-per-address unique index answers that, under the event lock
-# (ON CONFLICT … DO NOTHING: no row, and the caller takes the slow path).
+# PostgreSQL (`colloque.sql`: as save() would write it). Unless the address already has an
+# active registration for the event: the one-active-per-address unique index answers that,
+# under the event lock (ON CONFLICT … DO NOTHING: no row, and the caller takes the slow path).
 _ACTIVE_CONFLICT = (
     "ON CONFLICT (event_id, LOWER(email)) WHERE status IN "
     f"({', '.join(repr(str(status)) for status in Registration.ACTIVE_STATUSES)}) DO NOTHING"
@@ -108,7 +83,7 @@ _ACTIVE_CONFLICT = (
 
 @functools.cache
 def _submitted_sql(vendor: str) -> str:
-    insert = _insert_sql(Registration, on_conflict=_ACTIVE_CONFLICT)
+    insert = sql.insert_sql(Registration, on_conflict=_ACTIVE_CONFLICT)
     if vendor != "postgresql":
         return insert
     return (f"WITH new AS ({insert}) INSERT INTO {RegistrationTransition._meta.db_table} "
@@ -119,17 +94,15 @@ def _submitted_sql(vendor: str) -> str:
 def _insert_submitted(registration: Registration, *, now) -> bool:
     """Write a new pending registration and its journal line; False if the address already
     has an active registration for the event (nothing written)."""
-    journal = [Status.PENDING, _db_datetime(now), "submitted"]
-    values = _insert_values(registration)
-    if connection.vendor == "postgresql":
-        rows = _rows(_submitted_sql(connection.vendor), values + journal)
-    else:
-        rows = _rows(_submitted_sql(connection.vendor), values)
+    params = sql.insert_values(registration)
+    postgresql = connection.vendor == "postgresql"
+    if postgresql:
+        params += [Status.PENDING, _db_datetime(now), "submitted"]
+    rows = sql.rows(_submitted_sql(connection.vendor), params)
     if not rows:
         return False
-    registration.pk = rows[0][0]
-    registration._state.adding, registration._state.db = False, connection.alias
-    if connection.vendor != "postgresql":
+    sql.saved(registration, rows[0][0])
+    if not postgresql:
         _write_journal(registration, "", Status.PENDING, now=now, by=None, note="submitted")
     return True
 
@@ -156,7 +129,7 @@ def _lock_event(event_id: int) -> Event:
 
     The other fields are deferred, as with `.only()`: reading one loads it.
     """
-    rows = _rows(_locking(f"SELECT id, {', '.join(_EVENT_SEAT_COLUMNS)} "
+    rows = sql.rows(_locking(f"SELECT id, {', '.join(_EVENT_SEAT_COLUMNS)} "
                           f"FROM {Event._meta.db_table} WHERE id = %s"), [event_id])
     if not rows:
         raise Event.DoesNotExist(event_id)
@@ -273,7 +246,7 @@ def _counts(event: Event, now) -> dict:
 
 def _last_seq(column: str, owner: str, owner_id: int) -> int:
     """Last number on a waiting list: the end of its index, where MAX() would read it all."""
-    rows = _rows(f"SELECT {column} FROM {_REGISTRATION} WHERE {owner} = %s "
+    rows = sql.rows(f"SELECT {column} FROM {_REGISTRATION} WHERE {owner} = %s "
                  f"AND {column} IS NOT NULL ORDER BY {column} DESC LIMIT 1", [owner_id])
     return rows[0][0] if rows else 0
 
@@ -289,7 +262,7 @@ def _active_registration_for(event: Event, email: str) -> tuple | None:
     Same expression and condition as the one-active-registration unique index, which serves it.
     """
     statuses = Registration.ACTIVE_STATUSES
-    rows = _rows(
+    rows = sql.rows(
         f"SELECT id, status, hold_expires_at FROM {_REGISTRATION} WHERE event_id = %s "
         f"AND LOWER(email) = LOWER(%s) AND status IN ({', '.join(['%s'] * len(statuses))}) "
         "LIMIT 1",  # LOWER() on both sides: the database's idea of case, as in the index
@@ -500,7 +473,7 @@ def _confirm(*, registration: Registration, token: str, event_locked: bool) -> R
     # Lock the row and read again what may have changed since the caller read it (a pending
     # registration's workshop and event do not change: the caller's copies are kept).
     (status, hold_expires_at, registration.event_waitlist_seq,
-     registration.workshop_waitlist_seq), = _rows(_locking(
+     registration.workshop_waitlist_seq), = sql.rows(_locking(
         "SELECT status, hold_expires_at, event_waitlist_seq, workshop_waitlist_seq "
         f"FROM {_REGISTRATION} WHERE id = %s"), [registration.pk])
     registration.status, registration.hold_expires_at = status, _aware(hold_expires_at)
@@ -518,7 +491,7 @@ def _confirm(*, registration: Registration, token: str, event_locked: bool) -> R
     else:
         _transition(registration, Status.WAITLISTED, now=now, note="e-mail confirmed")
     registration.updated_at = now
-    _rows(f"UPDATE {_REGISTRATION} SET status = %s, confirmed_at = %s, waitlisted_at = %s, "
+    sql.rows(f"UPDATE {_REGISTRATION} SET status = %s, confirmed_at = %s, waitlisted_at = %s, "
           "updated_at = %s WHERE id = %s RETURNING id",
           [registration.status, _db_datetime(registration.confirmed_at),
            _db_datetime(registration.waitlisted_at), _db_datetime(now), registration.pk])

@@ -116,7 +116,7 @@ else:
 # Background tasks (e-mail delivery): stored in the database, run by `manage.py db_worker`
 TASKS = {
     "default": {
-        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "BACKEND": "colloque.tasks_backend.DatabaseBackend",
         "QUEUES": ["default"],
     }
 }

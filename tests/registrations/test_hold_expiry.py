@@ -19,7 +19,7 @@ Status = Registration.Status
 
 @pytest.fixture
 def database_queue(settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend",
+    settings.TASKS = {"default": {"BACKEND": "colloque.tasks_backend.DatabaseBackend",
                                   "QUEUES": ["default"]}}
     tasks._expiries_queued.clear()  # what this process remembers queuing for earlier tests
 

@@ -25,7 +25,7 @@ def run_worker():
 def test_registration_kept_and_mail_delivered_when_server_is_back(
     client, event, form_data, settings, monkeypatch
 ):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend",
+    settings.TASKS = {"default": {"BACKEND": "colloque.tasks_backend.DatabaseBackend",
                                   "QUEUES": ["default"]}}
     response = client.post(reverse("registrations:register"), form_data())
     assert response.status_code == 302
