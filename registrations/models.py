@@ -190,8 +190,10 @@ class Registration(models.Model):
             # capacities while the waiting lists grow.
             models.Index(fields=["event", "hold_expires_at"], name="registration_pending_holds",
                          condition=Q(status="pending")),
+            # Those who may hold a seat: not the day's waiting list, even unconfirmed.
             models.Index(fields=["event", "workshop"], name="registration_seat_holders",
-                         condition=Q(status__in=["confirmed", "pending"])),
+                         condition=Q(status="confirmed")
+                         | Q(status="pending", event_waitlist_seq__isnull=True)),
             models.Index(fields=["event", "event_waitlist_seq"], name="registration_day_queue"),
             models.Index(fields=["workshop", "workshop_waitlist_seq"],
                          name="registration_workshop_queue"),

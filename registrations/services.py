@@ -182,38 +182,42 @@ def _write_journal(registration, from_status, to_status, *, now, by, note) -> No
 
 # One query under the lock: each workshop's capacity, then the seats held (day and workshop)
 # and the people waiting (`models.waiting_for_day_q` / `waiting_for_workshop_q`: pending
-# people keep their place in line). Only rows that can hold a seat are read (confirmed,
-# pending) and the day's list is only probed: the work is bounded by the capacities, not by
-# the length of the waiting lists.
+# people keep their place in line). Only rows that may hold a seat are read (the partial
+# index `registration_seat_holders`, whose condition the query repeats word for word so the
+# planner can use it) and the day's list is only probed: the work is bounded by the
+# capacities, not by the length of the waiting lists, which grow fastest during a rush.
+# Statuses are written into the text (constants), so a prepared plan still uses the index.
 _COUNTS_SQL = """
 WITH held AS (
-  SELECT workshop_id,
-    COUNT(*) FILTER (WHERE status = %(confirmed)s OR event_waitlist_seq IS NULL) AS day,
-    COUNT(*) FILTER (WHERE workshop_waitlist_seq IS NULL
-                     AND (status = %(confirmed)s OR event_waitlist_seq IS NULL)) AS seated,
-    COUNT(*) FILTER (WHERE workshop_waitlist_seq IS NOT NULL
-                     AND (status = %(confirmed)s OR event_waitlist_seq IS NULL)) AS ws_waiting
+  SELECT workshop_id, COUNT(*) AS day,
+    COUNT(*) FILTER (WHERE workshop_waitlist_seq IS NULL) AS seated,
+    COUNT(*) FILTER (WHERE workshop_waitlist_seq IS NOT NULL) AS ws_waiting
   FROM {table}
-  WHERE event_id = %(event)s AND status IN (%(confirmed)s, %(pending)s)
-    AND (status = %(confirmed)s OR hold_expires_at > %(now)s)
+  WHERE event_id = %(event)s
+    AND (status = '{confirmed}' OR (event_waitlist_seq IS NULL AND status = '{pending}'))
+    AND (status = '{confirmed}' OR hold_expires_at > %(now)s)
   GROUP BY workshop_id
 )
 SELECT s.id, s.capacity, COALESCE(h.day, 0), COALESCE(h.seated, 0), COALESCE(h.ws_waiting, 0),
   COALESCE((SELECT workshop_waitlist_seq FROM {table} WHERE workshop_id = s.id
             AND workshop_waitlist_seq IS NOT NULL ORDER BY workshop_waitlist_seq DESC LIMIT 1), 0)
 FROM {session_table} s LEFT JOIN held h ON h.workshop_id = s.id
-WHERE s.event_id = %(event)s AND s.kind = %(workshop)s
+WHERE s.event_id = %(event)s AND s.kind = '{workshop}'
 UNION ALL
 SELECT NULL, NULL, COALESCE(SUM(day), 0), 0, 0, 0 FROM held WHERE workshop_id IS NULL
 UNION ALL
 SELECT NULL, NULL, 0, 0,
   CASE WHEN EXISTS (SELECT 1 FROM {table} WHERE event_id = %(event)s
-                   AND (status = %(waitlisted)s
-                        OR (status = %(pending)s AND event_waitlist_seq IS NOT NULL
+                   AND (status = '{waitlisted}'
+                        OR (status = '{pending}' AND event_waitlist_seq IS NOT NULL
                             AND hold_expires_at > %(now)s))) THEN 1 ELSE 0 END,
   COALESCE((SELECT event_waitlist_seq FROM {table} WHERE event_id = %(event)s
             AND event_waitlist_seq IS NOT NULL ORDER BY event_waitlist_seq DESC LIMIT 1), 0)
-"""
+""".format(
+    table=Registration._meta.db_table, session_table=Session._meta.db_table,
+    confirmed=Status.CONFIRMED, pending=Status.PENDING, waitlisted=Status.WAITLISTED,
+    workshop=Session.Kind.WORKSHOP,
+)
 
 
 def _counts(event: Event, now) -> dict:
@@ -226,12 +230,7 @@ def _counts(event: Event, now) -> dict:
     """
     counts = {"taken": 0, "waiting": False, "last_event_seq": 0, "workshops": {}}
     with connection.cursor() as cursor:
-        cursor.execute(_COUNTS_SQL.format(table=Registration._meta.db_table,
-                                          session_table=Session._meta.db_table), {
-            "event": event.pk, "now": _db_datetime(now), "confirmed": Status.CONFIRMED,
-            "pending": Status.PENDING, "waitlisted": Status.WAITLISTED,
-            "workshop": Session.Kind.WORKSHOP,
-        })
+        cursor.execute(_COUNTS_SQL, {"event": event.pk, "now": _db_datetime(now)})
         for workshop_id, capacity, day, seated, waiting, last_seq in cursor:
             counts["taken"] += day
             if workshop_id is None:
