@@ -187,37 +187,34 @@ def _write_journal(registration, from_status, to_status, *, now, by, note) -> No
 # planner can use it) and the day's list is only probed: the work is bounded by the
 # capacities, not by the length of the waiting lists, which grow fastest during a rush.
 # Statuses are written into the text (constants), so a prepared plan still uses the index.
-_COUNTS_SQL = """
+_COUNTS_SQL = f"""
 WITH held AS (
   SELECT workshop_id, COUNT(*) AS day,
     COUNT(*) FILTER (WHERE workshop_waitlist_seq IS NULL) AS seated,
     COUNT(*) FILTER (WHERE workshop_waitlist_seq IS NOT NULL) AS ws_waiting
-  FROM {table}
+  FROM {_REGISTRATION}
   WHERE event_id = %(event)s
-    AND (status = '{confirmed}' OR (event_waitlist_seq IS NULL AND status = '{pending}'))
-    AND (status = '{confirmed}' OR hold_expires_at > %(now)s)
+    AND (status = '{Status.CONFIRMED}'
+         OR (event_waitlist_seq IS NULL AND status = '{Status.PENDING}'))
+    AND (status = '{Status.CONFIRMED}' OR hold_expires_at > %(now)s)
   GROUP BY workshop_id
 )
 SELECT s.id, s.capacity, COALESCE(h.day, 0), COALESCE(h.seated, 0), COALESCE(h.ws_waiting, 0),
-  COALESCE((SELECT workshop_waitlist_seq FROM {table} WHERE workshop_id = s.id
+  COALESCE((SELECT workshop_waitlist_seq FROM {_REGISTRATION} WHERE workshop_id = s.id
             AND workshop_waitlist_seq IS NOT NULL ORDER BY workshop_waitlist_seq DESC LIMIT 1), 0)
-FROM {session_table} s LEFT JOIN held h ON h.workshop_id = s.id
-WHERE s.event_id = %(event)s AND s.kind = '{workshop}'
+FROM {Session._meta.db_table} s LEFT JOIN held h ON h.workshop_id = s.id
+WHERE s.event_id = %(event)s AND s.kind = '{Session.Kind.WORKSHOP}'
 UNION ALL
 SELECT NULL, NULL, COALESCE(SUM(day), 0), 0, 0, 0 FROM held WHERE workshop_id IS NULL
 UNION ALL
 SELECT NULL, NULL, 0, 0,
-  CASE WHEN EXISTS (SELECT 1 FROM {table} WHERE event_id = %(event)s
-                   AND (status = '{waitlisted}'
-                        OR (status = '{pending}' AND event_waitlist_seq IS NOT NULL
+  CASE WHEN EXISTS (SELECT 1 FROM {_REGISTRATION} WHERE event_id = %(event)s
+                   AND (status = '{Status.WAITLISTED}'
+                        OR (status = '{Status.PENDING}' AND event_waitlist_seq IS NOT NULL
                             AND hold_expires_at > %(now)s))) THEN 1 ELSE 0 END,
-  COALESCE((SELECT event_waitlist_seq FROM {table} WHERE event_id = %(event)s
+  COALESCE((SELECT event_waitlist_seq FROM {_REGISTRATION} WHERE event_id = %(event)s
             AND event_waitlist_seq IS NOT NULL ORDER BY event_waitlist_seq DESC LIMIT 1), 0)
-""".format(
-    table=Registration._meta.db_table, session_table=Session._meta.db_table,
-    confirmed=Status.CONFIRMED, pending=Status.PENDING, waitlisted=Status.WAITLISTED,
-    workshop=Session.Kind.WORKSHOP,
-)
+"""
 
 
 def _counts(event: Event, now) -> dict:
