@@ -96,7 +96,16 @@ def environment(port: int) -> dict:
 
 def prepare_database(env: dict) -> None:
     with psycopg.connect(ADMIN_DB_URL, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+        for attempt in range(10):
+            try:
+                conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+                break
+            except psycopg.errors.InsufficientPrivilege:
+                # A server process of another role (autovacuum after the last run) is still
+                # in it: FORCE cannot end it for us, and it ends by itself in a moment.
+                if attempt == 9:
+                    raise
+                time.sleep(1)
         conn.execute(f"CREATE DATABASE {BENCH_DB} OWNER colloque")
     for command in (["migrate", "--noinput", "-v0"], ["load_demo"],
                     ["collectstatic", "--noinput", "-v0"]):
