@@ -37,6 +37,13 @@ def hash_token(token: str) -> str:
 
 
 class RegistrationQuerySet(models.QuerySet):
+    def one(self):
+        """The registration of a lookup on a unique column (token, reference), or None.
+
+        Like `first()` without its ORDER BY on the model's ordering, which a unique lookup does
+        not need: the worker and every private page run it."""
+        return next(iter(self.order_by()[:1]), None)
+
     def active(self):
         return self.filter(status__in=Registration.ACTIVE_STATUSES)
 

@@ -427,7 +427,7 @@ def registration_create(
 def registration_for_token(token: str) -> Registration | None:
     if not token or len(token) > 100:
         return None
-    return with_current_event(Registration.objects.filter(token_hash=hash_token(token)).first())
+    return with_current_event(Registration.objects.filter(token_hash=hash_token(token)).one())
 
 
 # A pending registration that holds its seats and whose hold still has this long to run is

@@ -36,7 +36,7 @@ def send_registration_email(
     writing the registration (see services.registration_create)."""
     with transaction.atomic():
         registration = with_current_event(
-            Registration.objects.filter(reference=reference).select_related("workshop").first())
+            Registration.objects.filter(reference=reference).select_related("workshop").one())
         if registration is None:
             return "no such registration"
         if kind == "confirm_request":
