@@ -7,6 +7,8 @@ import pytest
 from django.conf import settings
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.dateformat import format as date_format
 
 from registrations import services
 from registrations.models import Registration
@@ -54,6 +56,10 @@ def test_register_confirm_manage_change_cancel(client, workshops, form_data,
     request_mail = last_mail_to("awa@example.org")
     assert "Confirmez votre inscription" in request_mail.subject
     assert request_mail.alternatives and request_mail.alternatives[0].mimetype == "text/html"
+    # The deadline with its day: the message may be read later, or around midnight.
+    deadline = timezone.localtime(registration.hold_expires_at)
+    assert (f"ouvrez ce lien avant le {date_format(deadline, 'l j F Y')} à "
+            f"{deadline.hour}h{deadline.minute:02d}") in " ".join(request_mail.body.split())
     token = links_in(request_mail)["confirmer"]
 
     confirm_url = reverse("registrations:confirm", kwargs={"token": token})
@@ -155,6 +161,11 @@ def test_english_registration_gets_english_links_and_language(
     message = mail.outbox[-1]
     assert "/en/inscription/confirmer/" in message.body
     assert "Your seat is held until then" in message.body  # no workshop: one seat
+    deadline = timezone.localtime(Registration.objects.get().hold_expires_at)
+    with translation.override("en"):
+        day = date_format(deadline, "l j F Y")
+    assert (f"open this link before {day} at {deadline.hour}:{deadline.minute:02d}:"
+            in " ".join(message.body.split()))
 
     token = links_in(message)["confirmer"]
     event.title_en = "Social mix in middle schools"
