@@ -22,8 +22,14 @@ def rows(sql: str, params) -> list[tuple]:
 @functools.cache
 def _insert_fields(model) -> list:
     """Every column but a primary key the database numbers (it is returned)."""
-    return [field for field in model._meta.concrete_fields
-            if not (field.primary_key and field.db_returning)]
+    fields = [field for field in model._meta.concrete_fields
+              if not (field.primary_key and field.db_returning)]
+    unsupported = [field.name for field in fields
+                   if field.generated or field.db_returning or field.has_db_default()]
+    if model._meta.parents or unsupported:  # save() does more for these: use it
+        raise TypeError(f"colloque.sql.insert() cannot write {model.__name__} "
+                        f"(inherited table or database-side values: {unsupported})")
+    return fields
 
 
 def insert_sql(model, *, on_conflict: str = "") -> str:
@@ -46,8 +52,10 @@ def insert_values(instance) -> list:
 
 
 def saved(instance, pk) -> None:
-    """Mark `instance` as written with primary key `pk` and send post_save, as `save()` does."""
-    instance.pk = pk
+    """Mark `instance` as written with primary key `pk` (the RETURNING value; a key the
+    instance already had is kept as it is) and send post_save, as `save()` does."""
+    if type(instance)._meta.pk.db_returning:
+        instance.pk = pk
     instance._state.adding, instance._state.db = False, connection.alias
     post_save.send(sender=type(instance), instance=instance, created=True, update_fields=None,
                    raw=False, using=connection.alias)

@@ -199,13 +199,13 @@ WITH held AS (
     AND (status = '{Status.CONFIRMED}' OR hold_expires_at > %(now)s)
   GROUP BY workshop_id
 )
-SELECT s.id, s.capacity, COALESCE(h.day, 0), COALESCE(h.seated, 0), COALESCE(h.ws_waiting, 0),
+SELECT s.id, s.capacity, 0, COALESCE(h.seated, 0), COALESCE(h.ws_waiting, 0),
   COALESCE((SELECT workshop_waitlist_seq FROM {_REGISTRATION} WHERE workshop_id = s.id
             AND workshop_waitlist_seq IS NOT NULL ORDER BY workshop_waitlist_seq DESC LIMIT 1), 0)
 FROM {Session._meta.db_table} s LEFT JOIN held h ON h.workshop_id = s.id
 WHERE s.event_id = %(event)s AND s.kind = '{Session.Kind.WORKSHOP}'
 UNION ALL
-SELECT NULL, NULL, COALESCE(SUM(day), 0), 0, 0, 0 FROM held WHERE workshop_id IS NULL
+SELECT NULL, NULL, COALESCE(SUM(day), 0), 0, 0, 0 FROM held  -- whatever the session now is
 UNION ALL
 SELECT NULL, NULL, 0, 0,
   CASE WHEN EXISTS (SELECT 1 FROM {_REGISTRATION} WHERE event_id = %(event)s
@@ -411,7 +411,10 @@ def registration_create(
             return registration, True
 
         # The address already has an active registration: send its link again, create nothing.
-        pk, status, hold_expires_at = _active_registration_for(event, email)
+        active = _active_registration_for(event, email)
+        if active is None:  # it stopped being active meanwhile (staff changed it): try again
+            continue
+        pk, status, hold_expires_at = active
         if status != Status.PENDING or hold_expires_at > now:
             try:  # registration_send_link locks and reads the row
                 registration_send_link(registration=Registration(pk=pk), again=True)

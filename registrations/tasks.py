@@ -29,14 +29,18 @@ PRIORITIES = {"confirm_request": 10}
 
 @task()
 def send_registration_email(
-    *, reference: str, kind: str, token: str | None = None, promoted: bool = False,
-    again: bool = False, changed: bool = False,
+    *, kind: str, reference: str | None = None, token: str | None = None,
+    promoted: bool = False, again: bool = False, changed: bool = False,
+    registration_id: int | None = None,
 ) -> str:
     """`reference` (not the primary key): a submission queues its confirmation request before
-    writing the registration (see services.registration_create)."""
+    writing the registration (see services.registration_create). `registration_id`: tasks
+    queued before 26 November 2026 named the registration that way (still in a queue when
+    the new code starts)."""
+    lookup = {"reference": reference} if reference else {"pk": registration_id}
     with transaction.atomic():
         registration = with_current_event(
-            Registration.objects.filter(reference=reference).select_related("workshop").one())
+            Registration.objects.filter(**lookup).select_related("workshop").one())
         if registration is None:
             return "no such registration"
         if kind == "confirm_request":

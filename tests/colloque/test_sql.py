@@ -1,10 +1,14 @@
 """`colloque.sql.insert()` and the task backend write the same rows as the ORM would."""
 
 import datetime as dt
+import uuid
 
 import pytest
+from django.db import models
+from django.db.models.functions import Upper
 from django.forms.models import model_to_dict
 from django.tasks import task_backends
+from django.test.utils import isolate_apps
 from django.utils import timezone
 from django_tasks_db import DatabaseBackend as LibraryBackend
 from django_tasks_db.models import DBTaskResult, get_date_max
@@ -67,3 +71,30 @@ def test_task_backend_writes_the_library_row(settings):
         assert (ours["run_after"] == get_date_max()) is now  # the library's pre_save ran
         assert ours["args_kwargs"] == {"args": [], "kwargs": {
             "reference": "ABCD2345", "kind": "confirm_request", "token": "t"}}
+
+
+def test_insert_keeps_a_key_chosen_before_the_row_is_written():
+    key = uuid.uuid4()
+    row = DBTaskResult(id=key, args_kwargs={"args": [], "kwargs": {}}, task_path="x.y",
+                       backend_name="default")
+    sql.insert(row)
+    assert row.pk == key and isinstance(row.pk, uuid.UUID)  # not the database's text form
+    assert DBTaskResult.objects.get(pk=key).run_after == get_date_max()
+
+
+@isolate_apps("registrations")
+def test_insert_refuses_what_only_save_knows_how_to_write():
+    class Generated(models.Model):
+        name = models.CharField(max_length=10)
+        upper = models.GeneratedField(expression=Upper("name"),
+                                      output_field=models.CharField(max_length=10),
+                                      db_persist=True)
+
+        class Meta:
+            app_label = "registrations"
+
+        def __str__(self):
+            return self.name
+
+    with pytest.raises(TypeError, match="upper"):
+        sql.insert(Generated(name="a"))

@@ -92,3 +92,19 @@ def test_registering_again_sends_one_e_mail_and_queues_nothing_else(event, datab
     run_worker()
     assert [m.to for m in mail.outbox] == [["p1@example.org"]] * 2  # first link, then again
     assert Registration.objects.count() == 1
+
+
+def test_e_mail_queued_by_the_previous_release_is_still_sent(event, database_queue):
+    """Tasks queued before the task named registrations by reference (a deploy during a rush)."""
+    registration = register(event, 1)
+    DBTaskResult.objects.all().delete()
+    DBTaskResult.objects.create(
+        args_kwargs={"args": [], "kwargs": {"registration_id": registration.pk,
+                                            "kind": "confirm_request", "token": "t-old"}},
+        priority=10, task_path="registrations.tasks.send_registration_email",
+        queue_name="default", backend_name="default", run_after=None)
+    mail.outbox.clear()
+    run_worker()
+    assert DBTaskResult.objects.get(args_kwargs__kwargs__token="t-old").status == "SUCCESSFUL"
+    assert [m.to for m in mail.outbox] == [["p1@example.org"]]
+    assert "/inscription/confirmer/t-old/" in mail.outbox[0].body

@@ -67,6 +67,18 @@ def test_seat_counts_sql_matches_the_model_rules(event, workshops):
     assert counts["workshops"][secteurs.pk]["last_seq"] == 0
 
 
+def test_day_seats_count_whatever_the_session_has_become(event, workshops):
+    """Staff turn a workshop into a plenary session: its people still hold their day seats."""
+    secteurs, _ = workshops
+    RegistrationFactory(event=event, workshop=secteurs)
+    RegistrationFactory(event=event, workshop=secteurs, status=Status.PENDING,
+                        confirmed_at=None)
+    Session.objects.filter(pk=secteurs.pk).update(kind=Session.Kind.PLENARY, capacity=None)
+    counts = services._counts(event, timezone.now())
+    assert counts["taken"] == Registration.objects.holding_day().count() == 2
+    assert secteurs.pk not in counts["workshops"]
+
+
 def test_pending_hold_counts_until_it_runs_out(event, workshops):
     _, parents = workshops
     create(event, 1, parents)
