@@ -14,8 +14,9 @@ A benchmark, not a test. It
    TOTAL people or DURATION seconds), then the confirmations (each person posts the link of
    their e-mail, read from the task table like a mailbox once the worker has sent it);
 4. prints registrations per second for each phase and end to end, p50/p99 latency, errors, the
-   CPU each request costs in gunicorn, the worker and PostgreSQL, and the final seat counts
-   against the capacities; then lets the worker empty the outbox (at most BENCH_DRAIN
+   CPU each request costs in gunicorn, the worker and PostgreSQL, how busy the machine was
+   (idle time during a phase means waiting on the event lock, not on the CPU), and the final
+   seat counts against the capacities; then lets the worker empty the outbox (at most BENCH_DRAIN
    seconds, 0 to skip) and reports how long that took and its CPU per e-mail; then stops
    gunicorn and the worker.
 
