@@ -22,7 +22,8 @@ A benchmark, not a test. It
 
 Nothing leaves 127.0.0.1. Settings: BENCH_TOTAL (2000), BENCH_CONCURRENCY (32),
 BENCH_DURATION (60 s), BENCH_WORKERS (gunicorn workers, one per CPU), BENCH_WORKER (1),
-BENCH_WORKER_NICE (10), BENCH_DRAIN (120 s), BENCH_ADMIN_DB_URL
+BENCH_WORKER_NICE (10), BENCH_MAIL_WORKERS (1 `worker` process), BENCH_DRAIN (120 s),
+BENCH_ADMIN_DB_URL
 (postgres://colloque:colloque@127.0.0.1:5432/colloque, used to create the bench database).
 """
 
@@ -60,6 +61,7 @@ AUDIENCES = ["elected", "researcher", "teacher", "parent", "association", "city_
 WORKER_MODE = os.environ.get("BENCH_WORKER", "1")
 WITH_WORKER = WORKER_MODE != "0"
 WORKER_NICE = int(os.environ.get("BENCH_WORKER_NICE", 10))
+MAIL_WORKERS = int(os.environ.get("BENCH_MAIL_WORKERS", 1))  # `worker` processes (Procfile)
 DRAIN = float(os.environ.get("BENCH_DRAIN", 120))
 TICK = os.sysconf("SC_CLK_TCK")
 
@@ -363,30 +365,31 @@ def main():
         [GUNICORN, "-c", "colloque/gunicorn.conf.py", "colloque.wsgi"], cwd=ROOT, env=env,
         stdout=subprocess.DEVNULL, start_new_session=True,
     )
-    worker = None
+    workers = []
 
-    def start_worker():  # the `worker` line of the Procfile: renders and sends the e-mails
-        return subprocess.Popen(
+    def start_workers():  # the `worker` line of the Procfile: renders and sends the e-mails
+        return [subprocess.Popen(
             [PY, "manage.py", "db_worker", "--no-reload", "--interval", "0.5", "-v0"],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, start_new_session=True,
             preexec_fn=lambda: os.nice(WORKER_NICE),
-        )
+        ) for _ in range(MAIL_WORKERS)]
 
     if WORKER_MODE == "1":
-        worker = start_worker()
+        workers = start_workers()
     mailbox = None
     try:
         wait_until_up(port, server)
         mailbox = Mailbox(bench_db_url())  # reads mail from phase 2 on: nobody confirms before
         print(f"Rush: {TOTAL} registrations, {CONCURRENCY} people at a time, at most "
-              f"{DURATION:.0f} s per phase, e-mail worker "
+              f"{DURATION:.0f} s per phase, e-mail worker ({MAIL_WORKERS} process"
+              f"{'es' if MAIL_WORKERS > 1 else ''}) "
               + {"1": f"on (nice {WORKER_NICE})", "after": "started after the rush",
                  "0": "off"}.get(WORKER_MODE, WORKER_MODE), flush=True)
 
         def cpu_now():
             return {
                 "web": cpu_seconds(process_tree(server.pid)),
-                "worker": cpu_seconds(process_tree(worker.pid)) if worker else 0.0,
+                "worker": sum(cpu_seconds(process_tree(w.pid)) for w in workers),
                 "db": cpu_seconds(database_backends(mailbox.conn.info.backend_pid)),
                 "client": time.process_time(),
                 **machine_cpu(),
@@ -404,7 +407,7 @@ def main():
                 work, items = Confirm(mailbox), phases["rush"]["work"].done
                 mailbox.thread.start()
                 if WORKER_MODE == "after":
-                    worker = start_worker()
+                    workers = start_workers()
             before, started = cpu_now(), time.perf_counter()
             run_people(port, work, items, time.monotonic() + DURATION)
             seconds, after = time.perf_counter() - started, cpu_now()
@@ -413,19 +416,28 @@ def main():
         mailbox.stop.set()
         pending_tasks = queued()
         drain = None
-        if worker and DRAIN and pending_tasks:  # the outbox empties after the rush
+        if workers and DRAIN and pending_tasks:  # the outbox empties after the rush
             before = cpu_now()["worker"]
             started, deadline = time.perf_counter(), time.monotonic() + DRAIN
             while (left := queued()) and time.monotonic() < deadline:
                 time.sleep(0.5)
             drain = {"seconds": time.perf_counter() - started, "left": left,
                      "sent": pending_tasks - left, "cpu_worker": cpu_now()["worker"] - before}
+        # How long people waited for their e-mail: from the submission's commit (the task row
+        # is written in it) to the worker's delivery, per kind of message.
+        mail_waits = mailbox.conn.execute(
+            "SELECT args_kwargs #>> '{kwargs,kind}', count(*), "
+            "  percentile_cont(0.5) WITHIN GROUP (ORDER BY finished_at - enqueued_at), "
+            "  percentile_cont(0.99) WITHIN GROUP (ORDER BY finished_at - enqueued_at) "
+            "FROM django_tasks_database_dbtaskresult WHERE status = 'SUCCESSFUL' "
+            "AND task_path = 'registrations.tasks.send_registration_email' GROUP BY 1 ORDER BY 1"
+        ).fetchall()
     finally:
         if mailbox:
             mailbox.stop.set()
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
-        if worker:
+        for worker in workers:
             os.killpg(worker.pid, signal.SIGTERM)
             worker.wait(timeout=30)
     seats = json.loads(subprocess.run(
@@ -469,6 +481,9 @@ def main():
         print(f"Outbox after the phases         : {drain['sent']} e-mail tasks done in "
               f"{drain['seconds']:.1f} s ({drain['left']} left), worker {per_mail:.1f} ms CPU "
               "per task")
+    for kind, count, p50, p99 in mail_waits:
+        print(f"E-mail {kind:<16}: {count} sent, waited p50 {p50.total_seconds():.1f} s, "
+              f"p99 {p99.total_seconds():.1f} s from the submission to the worker's delivery")
     print()
     print("Statuses                :", ", ".join(f"{k} {v}" for k, v in seats["statuses"].items()))
     day = seats["day"]
