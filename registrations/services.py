@@ -107,9 +107,9 @@ def _insert_submitted(registration: Registration, *, now) -> bool:
     return True
 
 
-def _locking(sql: str) -> str:
-    """`sql` with FOR UPDATE where the database has it (SQLite serialises writers itself)."""
-    return sql + " FOR UPDATE" if connection.features.has_select_for_update else sql
+def _locking(query: str) -> str:
+    """`query` with FOR UPDATE where the database has it (SQLite serialises writers itself)."""
+    return query + " FOR UPDATE" if connection.features.has_select_for_update else query
 
 
 def _db_datetime(value):
