@@ -7,16 +7,36 @@ exactly as `Model.save()` would (pre_save and post_save signals, field defaults,
 JSON adaptation); the tests check the rows against the ORM's.
 """
 
+import datetime as dt
 import functools
 
 from django.db import connection
 from django.db.models.signals import post_save, pre_save
+from django.utils import timezone
 
 
 def rows(sql: str, params) -> list[tuple]:
+    """Run one statement; its rows, if it returns any."""
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchall()
+        return cursor.fetchall() if cursor.description is not None else []
+
+
+def locking(query: str) -> str:
+    """`query` with FOR UPDATE where the database has it (SQLite serialises writers itself)."""
+    return query + " FOR UPDATE" if connection.features.has_select_for_update else query
+
+
+def db_datetime(value):
+    """A datetime as a parameter, as the ORM would send it (naive UTC on SQLite)."""
+    return connection.ops.adapt_datetimefield_value(value)
+
+
+def aware(value):
+    """A datetime read back (naive UTC on SQLite) as the ORM would return it."""
+    if isinstance(value, dt.datetime) and timezone.is_naive(value):
+        return timezone.make_aware(value, dt.UTC)
+    return value
 
 
 @functools.cache

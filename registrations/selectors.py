@@ -4,11 +4,12 @@ What holds a seat is defined once, in `registrations.models.holds_day_q` / `hold
 confirmed registrations plus pending ones whose hold has not run out, read from the clock.
 """
 
-from django.db import connection, models
+from django.db import models
 from django.db.models import Count, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from colloque import sql
 from program.models import Event, Session
 
 from .models import (
@@ -104,24 +105,22 @@ def waitlist_position(registration: Registration, now=None) -> int | None:
     more time building this query than the database running it.
     """
     Status = Registration.Status
-    params = {"now": connection.ops.adapt_datetimefield_value(now or timezone.now()),
+    params = {"now": sql.db_datetime(now or timezone.now()),
               "waitlisted": Status.WAITLISTED,
               "pending": Status.PENDING, "confirmed": Status.CONFIRMED}
     if registration.event_waitlist_seq is not None and registration.status in (
         Status.PENDING, Status.WAITLISTED
     ):
-        sql = _POSITION_SQL["day"]
+        query = _POSITION_SQL["day"]
         params.update(event=registration.event_id, seq=registration.event_waitlist_seq)
     elif registration.workshop_waitlist_seq is not None and registration.status in (
         Status.PENDING, Status.CONFIRMED
     ):
-        sql = _POSITION_SQL["workshop"]
+        query = _POSITION_SQL["workshop"]
         params.update(workshop=registration.workshop_id, seq=registration.workshop_waitlist_seq)
     else:
         return None
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchone()[0] + 1
+    return sql.rows(query, params)[0][0] + 1
 
 
 def seat_summary(event, now=None) -> dict:

@@ -97,7 +97,7 @@ def _insert_submitted(registration: Registration, *, now) -> bool:
     params = sql.insert_values(registration)
     postgresql = connection.vendor == "postgresql"
     if postgresql:
-        params += [Status.PENDING, _db_datetime(now), "submitted"]
+        params += [Status.PENDING, sql.db_datetime(now), "submitted"]
     rows = sql.rows(_submitted_sql(connection.vendor), params)
     if not rows:
         return False
@@ -107,34 +107,17 @@ def _insert_submitted(registration: Registration, *, now) -> bool:
     return True
 
 
-def _locking(query: str) -> str:
-    """`query` with FOR UPDATE where the database has it (SQLite serialises writers itself)."""
-    return query + " FOR UPDATE" if connection.features.has_select_for_update else query
-
-
-def _db_datetime(value):
-    """A datetime as a plain-SQL parameter, as the ORM would send it (naive UTC on SQLite)."""
-    return connection.ops.adapt_datetimefield_value(value)
-
-
-def _aware(value):
-    """A datetime read by raw SQL (naive UTC on SQLite) as the ORM would return it."""
-    if isinstance(value, dt.datetime) and timezone.is_naive(value):
-        return timezone.make_aware(value, dt.UTC)
-    return value
-
-
 def _lock_event(event_id: int) -> Event:
     """Lock the event row; read only what the seat rules need (the row is wide: translations).
 
     The other fields are deferred, as with `.only()`: reading one loads it.
     """
-    rows = sql.rows(_locking(f"SELECT id, {', '.join(_EVENT_SEAT_COLUMNS)} "
+    rows = sql.rows(sql.locking(f"SELECT id, {', '.join(_EVENT_SEAT_COLUMNS)} "
                           f"FROM {Event._meta.db_table} WHERE id = %s"), [event_id])
     if not rows:
         raise Event.DoesNotExist(event_id)
     return Event.from_db(connection.alias, ["id", *_EVENT_SEAT_COLUMNS],
-                         [_aware(value) for value in rows[0]])
+                         [sql.aware(value) for value in rows[0]])
 
 
 def _lock_registration(registration_id: int) -> Registration:
@@ -175,9 +158,8 @@ def _write_journal(registration, from_status, to_status, *, now, by, note) -> No
     """One `RegistrationTransition` row (plain SQL: written by every submission and
     confirmation, see the hot-path note above)."""
     by_id = by.pk if by is not None and by.is_authenticated else None
-    with connection.cursor() as cursor:
-        cursor.execute(_JOURNAL_SQL, [registration.pk, from_status, to_status,
-                                      _db_datetime(now), by_id, note[:200]])
+    sql.rows(_JOURNAL_SQL, [registration.pk, from_status, to_status, sql.db_datetime(now), by_id,
+                            note[:200]])
 
 
 # One query under the lock: each workshop's capacity, then the seats held (day and workshop)
@@ -226,17 +208,15 @@ def _counts(event: Event, now) -> dict:
     event row is locked, so it must be short.
     """
     counts = {"taken": 0, "waiting": False, "last_event_seq": 0, "workshops": {}}
-    with connection.cursor() as cursor:
-        cursor.execute(_COUNTS_SQL, {"event": event.pk, "now": _db_datetime(now)})
-        for workshop_id, capacity, day, seated, waiting, last_seq in cursor:
-            counts["taken"] += day
-            if workshop_id is None:
-                counts["waiting"] = counts["waiting"] or bool(waiting)
-                counts["last_event_seq"] = max(counts["last_event_seq"], last_seq)
-            else:
-                counts["workshops"][workshop_id] = {
-                    "capacity": capacity, "taken": seated, "waiting": waiting,
-                    "last_seq": last_seq}
+    params = {"event": event.pk, "now": sql.db_datetime(now)}
+    for workshop_id, capacity, day, seated, waiting, last_seq in sql.rows(_COUNTS_SQL, params):
+        counts["taken"] += day
+        if workshop_id is None:
+            counts["waiting"] = counts["waiting"] or bool(waiting)
+            counts["last_event_seq"] = max(counts["last_event_seq"], last_seq)
+        else:
+            counts["workshops"][workshop_id] = {
+                "capacity": capacity, "taken": seated, "waiting": waiting, "last_seq": last_seq}
     return counts
 
 
@@ -264,7 +244,7 @@ def _active_registration_for(event: Event, email: str) -> tuple | None:
         "LIMIT 1",  # LOWER() on both sides: the database's idea of case, as in the index
         [event.pk, email.strip(), *statuses],
     )
-    return (rows[0][0], rows[0][1], _aware(rows[0][2])) if rows else None
+    return (rows[0][0], rows[0][1], sql.aware(rows[0][2])) if rows else None
 
 
 def _expire_stale_holds(event: Event, now) -> None:
@@ -472,10 +452,10 @@ def _confirm(*, registration: Registration, token: str, event_locked: bool) -> R
     # Lock the row and read again what may have changed since the caller read it (a pending
     # registration's workshop and event do not change: the caller's copies are kept).
     (status, hold_expires_at, registration.event_waitlist_seq,
-     registration.workshop_waitlist_seq), = sql.rows(_locking(
+     registration.workshop_waitlist_seq), = sql.rows(sql.locking(
         "SELECT status, hold_expires_at, event_waitlist_seq, workshop_waitlist_seq "
         f"FROM {_REGISTRATION} WHERE id = %s"), [registration.pk])
-    registration.status, registration.hold_expires_at = status, _aware(hold_expires_at)
+    registration.status, registration.hold_expires_at = status, sql.aware(hold_expires_at)
     now = timezone.now()
     if registration.status != Status.PENDING:
         return registration
@@ -492,8 +472,8 @@ def _confirm(*, registration: Registration, token: str, event_locked: bool) -> R
     registration.updated_at = now
     sql.rows(f"UPDATE {_REGISTRATION} SET status = %s, confirmed_at = %s, waitlisted_at = %s, "
           "updated_at = %s WHERE id = %s RETURNING id",
-          [registration.status, _db_datetime(registration.confirmed_at),
-           _db_datetime(registration.waitlisted_at), _db_datetime(now), registration.pk])
+          [registration.status, sql.db_datetime(registration.confirmed_at),
+           sql.db_datetime(registration.waitlisted_at), sql.db_datetime(now), registration.pk])
     if event_locked:
         promoted, _ = _fill_waitlists(event, now, quiet_for=registration.pk)
         registration = next((r for r in promoted if r.pk == registration.pk), registration)

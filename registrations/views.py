@@ -145,7 +145,7 @@ def change_workshop(request, registration, token):
         except services.InvalidTransition:
             messages.error(request, _("Cette inscription ne peut plus être modifiée."))
         else:
-            if registration.on_workshop_waitlist and registration.status == "confirmed":
+            if registration.on_workshop_waitlist and registration.has_day_seat:
                 messages.warning(request, _(
                     "Cet atelier est complet : vous êtes sur sa liste d'attente (position "
                     "%(position)s). Vous recevrez un e-mail si une place se libère."
