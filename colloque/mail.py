@@ -24,7 +24,8 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.tasks import task
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
 
 logger = logging.getLogger(__name__)
@@ -36,12 +37,18 @@ def _retry_delay(attempt: int) -> dt.timedelta:
     return dt.timedelta(minutes=min(2 ** (attempt - 1), 60))
 
 
+def _render_text(name: str, context: dict) -> str:
+    """A plain-text template: nothing is HTML-escaped (« L'Express & Co » stays as it is)."""
+    return get_template(name).template.render(Context(context, autoescape=False))
+
+
 def render_email(*, template: str, context: dict, language: str) -> dict:
-    """Render `<template>_subject.txt`, `<template>.txt` and `<template>.html`."""
+    """Render `<template>_subject.txt` and `<template>.txt` as plain text, `<template>.html`
+    as HTML (escaped)."""
     context = {"site_url": settings.SITE_URL, "language": language, **context}
     with translation.override(language):
-        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-        text = render_to_string(f"{template}.txt", context)
+        subject = " ".join(_render_text(f"{template}_subject.txt", context).split())
+        text = _render_text(f"{template}.txt", context)
         html = render_to_string(f"{template}.html", context)
     return {"subject": subject, "text": text, "html": html}
 

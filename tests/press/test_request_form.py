@@ -24,6 +24,18 @@ def form_data(**overrides):
     return data
 
 
+def test_e_mail_subjects_and_text_are_not_html_escaped(
+    client, event, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Subjects and plain-text bodies are text: « L'Express & Co » stays as typed."""
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(URL, form_data(last_name="O'Neil", outlet="L'Express & Co"))
+    [mail, press_office] = mailoutbox
+    assert press_office.subject == "Accréditation à examiner : Léa O'Neil (L'Express & Co)"
+    assert "&#x27;" not in mail.body + press_office.body
+    assert "&amp;" not in mail.body + press_office.body
+
+
 def test_press_area_shows_the_invitation_without_press_settings(client, event):
     response = client.get(reverse("press:area"))
     body = html.unescape(response.content.decode())
