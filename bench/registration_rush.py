@@ -59,6 +59,8 @@ AUDIENCES = ["elected", "researcher", "teacher", "parent", "association", "city_
 # 1: the worker runs beside the site all along; after: it starts once the rush is over (the
 # site alone takes the rush, the outbox keeps the e-mails); 0: no worker at all.
 WORKER_MODE = os.environ.get("BENCH_WORKER", "1")
+if WORKER_MODE not in ("1", "after", "0"):
+    sys.exit(f"BENCH_WORKER={WORKER_MODE!r}: 1, after or 0")
 WITH_WORKER = WORKER_MODE != "0"
 WORKER_NICE = int(os.environ.get("BENCH_WORKER_NICE", 10))
 MAIL_WORKERS = int(os.environ.get("BENCH_MAIL_WORKERS", 1))  # `worker` processes (Procfile)
@@ -231,7 +233,7 @@ def run_people(port: int, work, items: list, deadline: float) -> None:
         with lock:
             return next(queue, None)
 
-    def person(worker: int):
+    def person():
         client = Client(port)
         try:
             client.workshops = client.load_form()  # CSRF cookie and token, once per browser
@@ -244,7 +246,7 @@ def run_people(port: int, work, items: list, deadline: float) -> None:
             except Exception as exc:  # noqa: BLE001 - counted as an error
                 work.errors.append(str(exc))
 
-    threads = [threading.Thread(target=person, args=(n,)) for n in range(CONCURRENCY)]
+    threads = [threading.Thread(target=person) for _ in range(CONCURRENCY)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -401,18 +403,19 @@ def main():
                 " AND task_path <> 'registrations.tasks.expire_hold'"  # e-mails only
             ).fetchone()[0]
 
-        phases = {}
-        for name, work, items in (("rush", Submit(), list(range(TOTAL))), ("confirm", None, None)):
-            if work is None:  # phase 2: the people whose submission went through
-                work, items = Confirm(mailbox), phases["rush"]["work"].done
-                mailbox.thread.start()
-                if WORKER_MODE == "after":
-                    workers = start_workers()
+        def run_phase(work, items) -> dict:
             before, started = cpu_now(), time.perf_counter()
             run_people(port, work, items, time.monotonic() + DURATION)
             seconds, after = time.perf_counter() - started, cpu_now()
-            phases[name] = {"work": work, "seconds": seconds, "queued": queued(),
-                            "cpu": {k: after[k] - before[k] for k in after}}
+            return {"work": work, "seconds": seconds, "queued": queued(),
+                    "cpu": {k: after[k] - before[k] for k in after}}
+
+        phases = {"rush": run_phase(Submit(), list(range(TOTAL)))}
+        # Phase 2: the people whose submission went through open their e-mail.
+        mailbox.thread.start()
+        if WORKER_MODE == "after":
+            workers = start_workers()
+        phases["confirm"] = run_phase(Confirm(mailbox), phases["rush"]["work"].done)
         mailbox.stop.set()
         pending_tasks = queued()
         drain = None

@@ -13,6 +13,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "|", "%")
@@ -52,7 +53,7 @@ def xlsx_response(*, filename: str, sheet_title: str, header: list, rows: Iterab
     book = Workbook(write_only=True)
     sheet = book.create_sheet(str(sheet_title)[:31])
     for index, width in enumerate(widths):
-        sheet.column_dimensions[chr(ord("A") + index)].width = width
+        sheet.column_dimensions[get_column_letter(index + 1)].width = width
     bold = []
     for title in header:
         cell = WriteOnlyCell(sheet, value=str(title))

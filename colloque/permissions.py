@@ -1,7 +1,5 @@
-import functools
-
 from django.contrib.admin.views.decorators import staff_member_required
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth.decorators import permission_required
 from django.views.decorators.cache import never_cache
 
 
@@ -10,12 +8,7 @@ def staff_permission_required(perm: str):
     staff without `perm` get 403. Never cached."""
 
     def decorator(view):
-        @functools.wraps(view)
-        def wrapped(request, *args, **kwargs):
-            if not request.user.has_perm(perm):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return staff_member_required(never_cache(wrapped))
+        return staff_member_required(
+            never_cache(permission_required(perm, raise_exception=True)(view)))
 
     return decorator

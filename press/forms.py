@@ -97,6 +97,7 @@ class AccreditationForm(forms.ModelForm):
             AccreditationRequest.MediaType.choices
         )
         self.fields["role"].choices = [("", "---------")] + list(AccreditationRequest.Role.choices)
+        self.fields["phone"].validators.append(validate_phone)  # the field strips spaces itself
 
     def clean_email(self):
         return self.cleaned_data["email"].strip().lower()
@@ -106,11 +107,6 @@ class AccreditationForm(forms.ModelForm):
         if not 1 <= size <= 10:
             raise ValidationError(_("L'équipe compte de 1 à 10 personnes."))
         return size
-
-    def clean_phone(self):
-        phone = self.cleaned_data["phone"].strip()
-        validate_phone(phone)
-        return phone
 
     def clean_press_card_number(self):
         return self.cleaned_data["press_card_number"].strip()

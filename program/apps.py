@@ -9,11 +9,11 @@ class ProgramConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
-        from .models import Event, Session
+        from .models import Event
         from .querysets import EventManager
 
-        for model in (Event, Session):
-            post_save.connect(EventManager.forget_current, sender=model,
-                              dispatch_uid=f"forget-current-event-{model.__name__}")
-            post_delete.connect(EventManager.forget_current, sender=model,
-                                dispatch_uid=f"forget-current-event-{model.__name__}-delete")
+        # The copy of the current edition is an Event row: only Event writes make it stale.
+        post_save.connect(EventManager.forget_current, sender=Event,
+                          dispatch_uid="forget-current-event")
+        post_delete.connect(EventManager.forget_current, sender=Event,
+                            dispatch_uid="forget-current-event-delete")

@@ -22,7 +22,7 @@ class EventQuerySet(models.QuerySet):
 class EventManager(models.Manager.from_queryset(EventQuerySet)):
     """`current()` is read by every public page and every registration: each process keeps it
     for CURRENT_EVENT_CACHE_SECONDS (a few seconds; 0 turns this off), and forgets it as soon
-    as it saves an event or a session itself.
+    as it saves or deletes an event itself.
 
     Staff edits reach the other processes within that delay. No rule depends on this copy:
     the registration services lock and read the event row again before deciding anything.
