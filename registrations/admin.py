@@ -80,9 +80,7 @@ class RegistrationAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("place en atelier"))
     def workshop_place(self, obj):
-        if not obj.workshop_id:
-            return "—"
-        return _("oui") if obj.has_workshop_seat else _("liste d'attente")
+        return obj.workshop_place or "—"
 
     def changelist_view(self, request, extra_context=None):
         event = Event.objects.current()

@@ -22,16 +22,10 @@ def _row(r: Registration) -> list[str]:
     def when(value):
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
-    if not r.workshop_id:
-        seat = ""
-    elif r.has_workshop_seat:
-        seat = _("oui")
-    else:
-        seat = _("liste d'attente")
     return [
         r.reference, r.get_status_display(), r.first_name, r.last_name, r.email,
         r.organisation, r.role, r.get_audience_display(),
-        r.workshop.title if r.workshop_id else "", seat,
+        r.workshop.title if r.workshop_id else "", r.workshop_place,
         ", ".join(r.accessibility_labels()), r.accessibility_details,
         _("oui") if r.wants_news else _("non"), r.language,
         when(r.created_at), when(r.confirmed_at), when(r.cancelled_at),

@@ -254,6 +254,17 @@ class Registration(models.Model):
         return bool(self.workshop_id) and self.workshop_waitlist_seq is not None
 
     @property
+    def workshop_place(self) -> str:
+        """The workshop seat in a word, for staff (admin list, exports); "" when none."""
+        if not self.workshop_id or not self.is_active:
+            return ""
+        if self.has_workshop_seat:
+            return str(_("oui"))
+        if self.holds_workshop_seat:
+            return str(_("réservée, à confirmer"))
+        return str(_("liste d'attente"))
+
+    @property
     def is_active(self) -> bool:
         return self.status in self.ACTIVE_STATUSES and not self.is_effectively_expired
 

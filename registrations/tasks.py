@@ -50,6 +50,8 @@ def send_registration_email(
             if not again:
                 queue_hold_expiry(registration)
         elif kind == "status":
+            if not registration.is_active:  # cancelled (or expired) since it was queued
+                return "no longer active"
             emails.send_status(registration, token=token, promoted=promoted, again=again,
                                changed=changed)
         elif kind == "cancelled":

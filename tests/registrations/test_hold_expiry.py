@@ -108,3 +108,19 @@ def test_e_mail_queued_by_the_previous_release_is_still_sent(event, database_que
     assert DBTaskResult.objects.get(args_kwargs__kwargs__token="t-old").status == "SUCCESSFUL"
     assert [m.to for m in mail.outbox] == [["p1@example.org"]]
     assert "/inscription/confirmer/t-old/" in mail.outbox[0].body
+
+
+def test_no_status_e_mail_for_a_registration_cancelled_before_the_worker_sent_it(
+        event, database_queue):
+    """Confirm, then cancel at once: the queued ticket e-mail must not arrive after the
+    cancellation saying « liste d'attente … position None »."""
+    registration = register(event, 1)
+    token = "t-quick"
+    Registration.objects.filter(pk=registration.pk).update(token_hash=hash_token(token))
+    services.registration_confirm(registration=Registration.objects.get(pk=registration.pk),
+                                  token=token)
+    services.registration_cancel(registration=Registration.objects.get(pk=registration.pk))
+    mail.outbox.clear()
+    run_worker()
+    # The confirmation link and the ticket are out of date: only the cancellation goes out.
+    assert [m.subject.split(" — ")[0] for m in mail.outbox] == ["Votre inscription est annulée"]

@@ -342,3 +342,19 @@ def test_more_seats_from_staff_go_to_the_waiting_list_at_once(
     waiting.refresh_from_db()
     assert waiting.status == Status.CONFIRMED
     assert [m.to for m in mail.outbox] == [["p2@example.org"]]
+
+
+def test_workshop_place_for_staff_says_nothing_for_those_who_left(event, workshops):
+    _, parents = workshops
+    places = {
+        status: RegistrationFactory(event=event, workshop=parents, status=status,
+                                    **extra).workshop_place
+        for status, extra in [
+            (Status.CONFIRMED, {}), (Status.CANCELLED, {}), (Status.EXPIRED, {}),
+            (Status.PENDING, {"confirmed_at": None}),
+        ]
+    }
+    assert places == {Status.CONFIRMED: "oui", Status.CANCELLED: "", Status.EXPIRED: "",
+                      Status.PENDING: "réservée, à confirmer"}
+    waiting = RegistrationFactory(event=event, workshop=parents, workshop_waitlist_seq=1)
+    assert waiting.workshop_place == "liste d'attente"
