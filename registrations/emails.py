@@ -7,7 +7,6 @@ Seat-changing transactions stay short, and a slow template, QR code or calendar 
 the event lock.
 """
 
-import secrets
 
 from django.conf import settings
 from django.urls import reverse
@@ -15,7 +14,7 @@ from django.utils import translation
 
 from colloque.mail import send_email_now
 
-from .models import Registration, hash_token
+from .models import Registration, hash_token, link_token
 from .selectors import waitlist_position
 from .tickets import ticket_calendar, ticket_qr_png
 
@@ -25,11 +24,17 @@ def absolute_url(name: str, *, token: str, language: str) -> str:
         return settings.SITE_URL + reverse(name, kwargs={"token": token})
 
 
-def rotate_token(registration: Registration) -> str:
-    """A fresh private link (only the digest is stored, so a link can only be re-issued)."""
-    token = secrets.token_urlsafe(32)
-    registration.token_hash = hash_token(token)
-    Registration.objects.filter(pk=registration.pk).update(token_hash=registration.token_hash)
+def current_link_token(registration: Registration) -> str:
+    """The registration's private-link token (`models.link_token`), for an e-mail.
+
+    The stored digest is brought in line if the secret key has changed since: the link
+    then changes too, and this e-mail carries the new one.
+    """
+    token = link_token(registration.reference)
+    if registration.token_hash != hash_token(token):
+        registration.token_hash = hash_token(token)
+        Registration.objects.filter(pk=registration.pk).update(
+            token_hash=registration.token_hash)
     return token
 
 
@@ -57,7 +62,7 @@ def send_status(registration: Registration, *, token: str | None, promoted=False
 
     `changed`: sent after a change of workshop, with the calendar file that names the new one.
     """
-    token = token or rotate_token(registration)
+    token = token or current_link_token(registration)
     manage_url = absolute_url("registrations:manage", token=token, language=registration.language)
     attachments = []
     with translation.override(registration.language):  # link and calendar in their language

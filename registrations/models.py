@@ -19,6 +19,7 @@ under the event's row lock (`services.py`), so the order is the order in which t
 granted the lock to the submissions: first come, first served.
 """
 
+import base64
 import hashlib
 
 from django.conf import settings
@@ -26,6 +27,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from program.models import Event, Session
@@ -34,6 +36,18 @@ from program.models import Event, Session
 def hash_token(token: str) -> str:
     """Tokens are stored as SHA-256 digests: a database leak exposes no usable link."""
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def link_token(reference: str) -> str:
+    """The token of a registration's private link: an HMAC of its reference under SECRET_KEY.
+
+    One link per registration, which every e-mail can give again (a promotion, a resend,
+    registering again) without cancelling the one the person is using: only its digest is
+    stored (`token_hash`), and nobody without the secret key can compute it. Like Django's
+    password-reset links, changing SECRET_KEY makes new links (see emails.current_link_token).
+    """
+    digest = salted_hmac("registrations.link", reference, algorithm="sha256").digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
 
 class RegistrationQuerySet(models.QuerySet):

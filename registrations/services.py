@@ -26,8 +26,8 @@ from django.utils import timezone
 from colloque import sql
 from program.models import Event, Session
 
-from .emails import rotate_token
-from .models import Registration, RegistrationTransition, hash_token
+from .emails import current_link_token
+from .models import Registration, RegistrationTransition, hash_token, link_token
 from .selectors import with_current_event
 from .tasks import queue_email, withdraw_email
 
@@ -52,11 +52,6 @@ class InvalidTransition(RegistrationError):
 
 
 # Helpers ------------------------------------------------------------------------------------
-
-def _new_token() -> tuple[str, str]:
-    token = secrets.token_urlsafe(32)
-    return token, hash_token(token)
-
 
 def _new_reference() -> str:
     return "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(8))
@@ -362,7 +357,8 @@ def registration_create(
         accessibility_details=accessibility_details, wants_news=wants_news, language=language,
         status=Status.PENDING,
     )
-    token, registration.token_hash = _new_token()
+    token = link_token(registration.reference)
+    registration.token_hash = hash_token(token)
     # The confirmation e-mail is queued first, before the event lock: its task row belongs to
     # this transaction all the same (committed or rolled back with the registration), and the
     # lock is held for the seat decision only. Withdrawn below if the address is known.
@@ -590,7 +586,8 @@ def registration_promote(*, registration: Registration, by=None) -> Registration
 
 @transaction.atomic
 def registration_send_link(*, registration: Registration, again: bool = True) -> None:
-    """Send the person their link again (a new one: the previous link stops working).
+    """Send the person their link again (the same link: the one they may be using still works,
+    so anyone who types their address can only send them an e-mail).
 
     Pending: the confirmation link. Confirmed or waiting: the status e-mail with the private
     link. Cancelled or expired: nothing (raises InvalidTransition).
@@ -598,7 +595,7 @@ def registration_send_link(*, registration: Registration, again: bool = True) ->
     registration = _lock_registration(registration.pk)
     if registration.hold_is_valid:
         queue_email(registration=registration, kind="confirm_request",
-                    token=rotate_token(registration), again=again)
+                    token=current_link_token(registration), again=again)
     elif registration.status in (Status.CONFIRMED, Status.WAITLISTED):
         queue_email(registration=registration, kind="status", again=again)
     else:

@@ -197,12 +197,10 @@ def test_same_email_twice_sends_link_again_and_creates_nothing(
     again = mail.outbox[-1]
     assert "Votre lien d'inscription" in again.subject
     assert "les informations envoyées cette fois n'ont pas été enregistrées" in again.body
-    old_token = links_in(mail.outbox[0])["confirmer"]
-    new_token = links_in(again)["confirmer"]
-    assert client.get(reverse("registrations:confirm", kwargs={"token": old_token})
-                      ).status_code == 404
-    assert client.get(reverse("registrations:confirm", kwargs={"token": new_token})
-                      ).status_code == 200
+    # The same link again: whoever typed the address cannot cancel the one in use.
+    assert links_in(again)["confirmer"] == links_in(mail.outbox[0])["confirmer"]
+    assert client.get(reverse("registrations:confirm", kwargs={
+        "token": links_in(mail.outbox[0])["confirmer"]})).status_code == 200
 
 
 def test_known_confirmed_address_gets_manage_link(client, event, form_data,
@@ -317,3 +315,26 @@ def test_workshop_title_with_its_own_quotes_is_not_nested_the_same_way(
     response = register_and_confirm(client, django_capture_on_commit_callbacks,
                                     form_data(workshop=quoted.pk), follow=True)
     assert "« Atelier 2 — “Tous Mobilisés” : accueillir »" in html.unescape(response.text)
+
+
+def test_a_promotion_keeps_the_link_the_person_is_using(client, event, form_data,
+                                                       django_capture_on_commit_callbacks):
+    """Waiting, then promoted when someone cancels: the e-mail gives the same link, and the
+    one in use (page, earlier e-mails, calendar) keeps working."""
+    event.plenary_capacity = 1
+    event.save()
+    register_and_confirm(client, django_capture_on_commit_callbacks,
+                         form_data(email="first@example.org"))
+    register_and_confirm(client, django_capture_on_commit_callbacks,
+                         form_data(email="awa@example.org"))
+    waiting_link = links_in(last_mail_to("awa@example.org"))["gerer"]
+    assert "liste d'attente" in last_mail_to("awa@example.org").subject
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.registration_cancel(
+            registration=Registration.objects.get(email="first@example.org"))
+    promoted = last_mail_to("awa@example.org")
+    assert "Une place s'est libérée" in promoted.subject
+    assert links_in(promoted)["gerer"] == waiting_link
+    page = client.get(reverse("registrations:manage", kwargs={"token": waiting_link}))
+    assert page.status_code == 200 and "Inscription confirmée pour la journée" in page.text

@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 
 import pytest
 import time_machine
@@ -7,7 +8,7 @@ from django.utils import timezone
 
 from program.models import Session
 from registrations import services
-from registrations.models import Registration, hash_token
+from registrations.models import Registration, hash_token, link_token
 from registrations.selectors import (
     event_registration_state,
     event_seats_left,
@@ -358,3 +359,15 @@ def test_workshop_place_for_staff_says_nothing_for_those_who_left(event, worksho
                       Status.PENDING: "réservée, à confirmer"}
     waiting = RegistrationFactory(event=event, workshop=parents, workshop_waitlist_seq=1)
     assert waiting.workshop_place == "liste d'attente"
+
+
+def test_link_made_under_another_secret_key_is_replaced_in_the_next_e_mail(
+        event, django_capture_on_commit_callbacks):
+    """A digest that is not the current key's (the key changed): the e-mail brings a link
+    that works, and it is the one every later e-mail gives."""
+    registration = RegistrationFactory(event=event)  # random token digest
+    with django_capture_on_commit_callbacks(execute=True):
+        services.registration_send_link(registration=registration)
+    token = re.search(r"/inscription/gerer/([\w-]+)/", mail.outbox[-1].body).group(1)
+    assert token == link_token(registration.reference)
+    assert services.registration_for_token(token).pk == registration.pk
