@@ -90,9 +90,12 @@ def send_status(registration: Registration, *, token: str | None, promoted=False
 
 
 def send_cancelled(registration: Registration):
+    by_staff = registration.transitions.filter(
+        to_status=Registration.Status.CANCELLED, by__isnull=False).exists()
     send_email_now(
         to=registration.email,
         template="registrations/emails/cancelled",
-        context={"registration": registration, "event": registration.event},
+        context={"registration": registration, "event": registration.event,
+                 "by_staff": by_staff},
         language=registration.language,
     )

@@ -56,6 +56,9 @@ def test_cancel_action_promotes_first_in_line(staff_client, event, workshops,
     assert seated.transitions.last().by.username == "staff"
     assert first.has_workshop_seat and not second.has_workshop_seat
     assert [m.to for m in mail.outbox] == [["first@example.org"], [seated.email]]
+    cancelled = " ".join(mail.outbox[-1].body.split())
+    assert "a été annulée par l'équipe d'organisation" in cancelled
+    assert "Merci de nous avoir prévenu" not in cancelled  # they did not cancel
 
 
 def test_promote_action_needs_a_free_seat(staff_client, event, workshops,

@@ -110,6 +110,7 @@ def test_register_confirm_manage_change_cancel(client, workshops, form_data,
     assert registration.status == Registration.Status.CANCELLED
     assert registration.cancelled_at is not None
     assert "annulée" in last_mail_to("awa@example.org").subject
+    assert "Merci de nous avoir prévenu" in " ".join(last_mail_to("awa@example.org").body.split())
     assert "Cette inscription est annulée" in client.get(manage_url).text
 
 
@@ -327,8 +328,11 @@ def test_a_promotion_keeps_the_link_the_person_is_using(client, event, form_data
                          form_data(email="first@example.org"))
     register_and_confirm(client, django_capture_on_commit_callbacks,
                          form_data(email="awa@example.org"))
-    waiting_link = links_in(last_mail_to("awa@example.org"))["gerer"]
-    assert "liste d'attente" in last_mail_to("awa@example.org").subject
+    waiting_mail = last_mail_to("awa@example.org")
+    waiting_link = links_in(waiting_mail)["gerer"]
+    assert "liste d'attente" in waiting_mail.subject
+    assert "Pour suivre votre inscription" in waiting_mail.body  # no ticket yet
+    assert "votre billet, changer" not in waiting_mail.body
 
     with django_capture_on_commit_callbacks(execute=True):
         services.registration_cancel(
@@ -336,5 +340,6 @@ def test_a_promotion_keeps_the_link_the_person_is_using(client, event, form_data
     promoted = last_mail_to("awa@example.org")
     assert "Une place s'est libérée" in promoted.subject
     assert links_in(promoted)["gerer"] == waiting_link
+    assert "Pour voir votre billet" in promoted.body
     page = client.get(reverse("registrations:manage", kwargs={"token": waiting_link}))
     assert page.status_code == 200 and "Inscription confirmée pour la journée" in page.text
