@@ -88,3 +88,17 @@ def test_forwarded_for_behind_one_trusted_proxy(settings):
                                             ("off", None), ("3/10s", (3, 10))])
 def test_parse_rate(rate, expected):
     assert ratelimit.parse_rate(rate) == expected
+
+
+def test_a_form_sent_without_its_csrf_cookie_gets_a_page_of_the_site(event, form_data):
+    """Cookies blocked, or a form left open too long: a French page that says what to do,
+    not Django's bare « Interdit (403) »; nothing stored."""
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post(reverse("registrations:register"),
+                                                     form_data())
+    assert response.status_code == 403
+    text = " ".join(response.content.decode().split())
+    assert "Votre envoi n'a pas pu être accepté" in text
+    assert "Rechargez la page du formulaire" in text
+    assert not Registration.objects.exists()
