@@ -199,6 +199,9 @@ class AccreditationRequest(models.Model):
     documents_deleted_at = models.DateTimeField(
         _("documents supprimés le"), null=True, blank=True, editable=False
     )
+    checked_in_at = models.DateTimeField(
+        _("arrivée à l'accueil le"), null=True, blank=True, editable=False
+    )
     created_at = models.DateTimeField(_("demandé le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("mis à jour le"), auto_now=True)
 

@@ -205,6 +205,11 @@ class Registration(models.Model):
         verbose_name = _("inscription")
         verbose_name_plural = _("inscriptions")
         ordering = ["-created_at", "-pk"]
+        permissions = [
+            # The welcome desk (« Accueil »): find a ticket, record an arrival, nothing else.
+            ("check_in_registration", _("Peut enregistrer les arrivées à l'accueil")),
+            ("export_registration", _("Peut exporter les inscriptions (CSV, XLSX)")),
+        ]
         indexes = [
             models.Index(fields=["event", "status"], name="registration_event_status"),
             # Partial indexes for the writes under the event lock: they stay as small as the
