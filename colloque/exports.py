@@ -1,15 +1,18 @@
 """Spreadsheet exports for staff (CSV for any tool, XLSX for Excel/LibreOffice).
 
-Every cell goes through `safe_cell`: text that a spreadsheet would run as a formula
+Dates are real dates (XLSX) or written day first (CSV). Every cell goes through `safe_cell`:
+text that a spreadsheet would run as a formula
 (=, +, -, @, tab, CR, |, %) gets a leading quote, so nobody can smuggle a formula into the
 organisers' files through a form field (CSV/formula injection).
 """
 
 import csv
+import datetime as dt
 import io
 from collections.abc import Iterable
 
 from django.http import HttpResponse, StreamingHttpResponse
+from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -22,10 +25,37 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "|", "%")
 def safe_cell(value):
     if value is None:
         return ""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
+    if isinstance(value, (int, float, dt.datetime, dt.date)) and not isinstance(value, bool):
         return value
     text = str(value)
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+def _csv_text(value):
+    """Dates as a French spreadsheet reads them back as dates (31/12/2030 14:05)."""
+    if isinstance(value, dt.datetime):
+        return value.strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    return value
+
+
+def _xlsx_cell(sheet, value):
+    """A real date in the workbook (sortable, filterable), shown as 31/12/2030 14:05.
+
+    Aware datetimes are written in the site's time zone (the workbook has none)."""
+    value = safe_cell(value)
+    if isinstance(value, dt.datetime):
+        if timezone.is_aware(value):
+            value = timezone.make_naive(value)
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = "DD/MM/YYYY HH:MM"
+        return cell
+    if isinstance(value, dt.date):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = "DD/MM/YYYY"
+        return cell
+    return value
 
 
 class _Echo:
@@ -41,7 +71,7 @@ def csv_response(*, filename: str, header: list, rows: Iterable[list]) -> Stream
         yield "\ufeff"
         yield writer.writerow([safe_cell(h) for h in header])
         for row in rows:
-            yield writer.writerow([safe_cell(v) for v in row])
+            yield writer.writerow([_csv_text(safe_cell(v)) for v in row])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -61,7 +91,7 @@ def xlsx_response(*, filename: str, sheet_title: str, header: list, rows: Iterab
         bold.append(cell)
     sheet.append(bold)
     for row in rows:
-        sheet.append([safe_cell(v) for v in row])
+        sheet.append([_xlsx_cell(sheet, v) for v in row])
     buffer = io.BytesIO()
     book.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)

@@ -1,25 +1,76 @@
-"""Staff: registrations with their status, workshop and dates; actions call the services."""
+"""Staff: registrations with their status, workshop and dates; actions call the services.
 
+Each action declares the permission it needs (`permissions=[...]`, checked by the admin
+before it runs): changing a registration (resend, cancel, promote) needs
+`change_registration`, recording an arrival `check_in_registration`, an export
+`export_registration`, erasing someone's data `delete_registration`. Nobody deletes a
+registration with the admin's own « supprimer »: that would free a seat without giving it to
+the next in line; staff cancel (with a reason, given in the e-mail) or erase at the person's
+request, both through the services. Exports, resends, cancellations and erasures go to the
+staff journal (`colloque.audit`).
+"""
+
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from colloque import audit
 from program.models import Event
 
 from . import services
 from .exports import export_csv, export_xlsx
 from .models import Registration, RegistrationTransition
-from .selectors import seat_summary
+from .selectors import seat_summary, waitlist_position
+
+
+class RegistrationAdminForm(forms.ModelForm):
+    """Accessibility needs as checkboxes in words (the column stores their codes)."""
+
+    accessibility_needs = forms.TypedMultipleChoiceField(
+        label=_("besoins d'accessibilité"), choices=Registration.Accessibility.choices,
+        widget=forms.CheckboxSelectMultiple, required=False,
+    )
+
+    class Meta:
+        model = Registration
+        fields = ("first_name", "last_name", "email", "organisation", "role", "audience",
+                  "accessibility_needs", "accessibility_details", "wants_news")
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Motif de l'annulation (donné à la personne dans l'e-mail)"),
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 80}), max_length=200,
+    )
 
 
 class TransitionInline(admin.TabularInline):
     model = RegistrationTransition
-    fields = ("at", "from_status", "to_status", "by", "note")
+    fields = ("at", "from_status_label", "to_status_label", "by", "note_label")
     readonly_fields = fields
     extra = 0
     can_delete = False
+    verbose_name_plural = _("historique")
+
+    @admin.display(description=_("ancien statut"))
+    def from_status_label(self, obj):
+        return obj.from_status_label
+
+    @admin.display(description=_("nouveau statut"))
+    def to_status_label(self, obj):
+        return obj.to_status_label
+
+    @admin.display(description=_("ce qui s'est passé"))
+    def note_label(self, obj):
+        return obj.note_label
 
     def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
 
 
@@ -39,40 +90,63 @@ class ArrivedFilter(admin.SimpleListFilter):
         return queryset
 
 
+class AccessibilityFilter(admin.SimpleListFilter):
+    title = _("besoin d'accessibilité")
+    parameter_name = "besoin"
+
+    def lookups(self, request, model_admin):
+        return Registration.Accessibility.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in Registration.Accessibility.values:
+            # JSON list of codes: a text match works on SQLite and PostgreSQL alike.
+            return queryset.filter(accessibility_needs__icontains=f'"{self.value()}"')
+        return queryset
+
+
 @admin.register(Registration)
 class RegistrationAdmin(admin.ModelAdmin):
+    form = RegistrationAdminForm
     list_display = ("full_name", "email", "status", "workshop", "workshop_place", "audience",
                     "created_at", "confirmed_at", "checked_in_at")
-    list_filter = ("status", "event", "workshop", "audience", ArrivedFilter, "wants_news",
-                   "language", "created_at")
+    list_filter = ("status", "event", "workshop", "audience", ArrivedFilter,
+                   AccessibilityFilter, "wants_news", "language", "created_at")
     search_fields = ("first_name", "last_name", "email", "organisation", "reference")
     date_hierarchy = "created_at"
     list_select_related = ("workshop", "event")
     list_per_page = 100
-    readonly_fields = ("event", "reference", "status", "workshop", "hold_expires_at",
-                       "event_waitlist_seq", "workshop_waitlist_seq", "language", "created_at",
-                       "consented_at", "confirmed_at", "waitlisted_at", "promoted_at",
-                       "cancelled_at", "expired_at", "checked_in_at", "updated_at")
+    readonly_fields = ("event", "reference", "status", "workshop", "waiting_list",
+                       "language_name", "hold_expires_at", "created_at", "consented_at",
+                       "confirmed_at", "waitlisted_at", "promoted_at", "cancelled_at",
+                       "expired_at", "checked_in_at", "updated_at")
     fieldsets = (
-        (None, {"fields": ("event", "reference", "status", "workshop")}),
+        (None, {"fields": ("event", "reference", "status", "workshop", "waiting_list")}),
         (_("Personne"), {"fields": ("first_name", "last_name", "email", "organisation", "role",
                                     "audience", "accessibility_needs", "accessibility_details",
-                                    "wants_news", "language")}),
-        (_("Places et dates"), {"fields": ("hold_expires_at", "event_waitlist_seq",
-                                           "workshop_waitlist_seq", "created_at",
-                                           "consented_at", "confirmed_at", "waitlisted_at",
-                                           "promoted_at", "cancelled_at", "expired_at",
-                                           "checked_in_at", "updated_at")}),
+                                    "wants_news", "language_name")}),
+        (_("Dates"), {"fields": ("hold_expires_at", "created_at", "consented_at",
+                                 "confirmed_at", "waitlisted_at", "promoted_at",
+                                 "cancelled_at", "expired_at", "checked_in_at", "updated_at")}),
     )
     inlines = [TransitionInline]
-    actions = ["resend", "cancel", "promote", "check_in", "export_as_csv", "export_as_xlsx"]
+    actions = ["resend", "cancel", "promote", "check_in", "export_as_csv", "export_as_xlsx",
+               "erase"]
     change_list_template = "admin/registrations/registration/change_list.html"
 
     def has_add_permission(self, request):
         return False  # registrations come from the public form (seats, consent, e-mail)
 
     def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser  # RGPD erasure; staff cancel instead
+        return False  # staff cancel (seats go to the next in line) or erase on request
+
+    def has_check_in_permission(self, request):
+        return request.user.has_perm("registrations.check_in_registration")
+
+    def has_export_permission(self, request):
+        return request.user.has_perm("registrations.export_registration")
+
+    def has_erase_permission(self, request):
+        return request.user.has_perm("registrations.delete_registration")
 
     @admin.display(description=_("nom"), ordering="last_name")
     def full_name(self, obj):
@@ -82,13 +156,26 @@ class RegistrationAdmin(admin.ModelAdmin):
     def workshop_place(self, obj):
         return obj.workshop_place or "—"
 
+    @admin.display(description=_("liste d'attente"))
+    def waiting_list(self, obj):
+        position = waitlist_position(obj)
+        if position is None:
+            return "—"
+        if obj.event_waitlist_seq is not None:
+            return _("journée, position %(n)d") % {"n": position}
+        return _("atelier, position %(n)d") % {"n": position}
+
+    @admin.display(description=_("langue"))
+    def language_name(self, obj):
+        return {"fr": _("français"), "en": _("anglais")}.get(obj.language, obj.language)
+
     def changelist_view(self, request, extra_context=None):
         event = Event.objects.current()
         extra_context = {**(extra_context or {}),
                          "seat_summary": seat_summary(event) if event else None}
         return super().changelist_view(request, extra_context=extra_context)
 
-    def _each(self, request, queryset, service, done_message):
+    def _each(self, request, queryset, service, done_message) -> int:
         done = failed = 0
         for registration in queryset:
             try:
@@ -106,33 +193,95 @@ class RegistrationAdmin(admin.ModelAdmin):
                          failed) % {"n": failed},
                 messages.WARNING,
             )
+        return done
 
-    @admin.action(description=_("Renvoyer l'e-mail (confirmation ou lien personnel)"))
+    @admin.action(description=_("Renvoyer l'e-mail (confirmation ou lien personnel)"),
+                  permissions=["change"])
     def resend(self, request, queryset):
+        sent = []
+
         def send(*, registration, by):
             services.registration_send_link(registration=registration, again=False)
+            sent.append(registration.reference)
 
         self._each(request, queryset, send, _("E-mail renvoyé à %(n)d personne(s)."))
+        if sent:
+            audit.record(user=request.user, kind=audit.Kind.RESEND, count=len(sent),
+                         description=_("Inscriptions %(refs)s") % {"refs": ", ".join(sent)})
 
-    @admin.action(description=_("Annuler les inscriptions sélectionnées"))
+    @admin.action(description=_("Annuler les inscriptions sélectionnées (motif requis)…"),
+                  permissions=["change"])
     def cancel(self, request, queryset):
-        self._each(request, queryset, services.registration_cancel,
-                   _("%(n)d inscription(s) annulée(s) ; les places libérées sont réattribuées."))
+        """An intermediate page asks for the reason, which the person's e-mail gives."""
+        form = CancelForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            cancelled = []
 
-    @admin.action(description=_("Sortir de la liste d'attente (si une place est libre)"))
+            def cancel_one(*, registration, by):
+                if registration.status in Registration.ACTIVE_STATUSES:
+                    cancelled.append(registration.reference)
+                services.registration_cancel(registration=registration, by=by,
+                                             note=form.cleaned_data["reason"])
+
+            self._each(request, queryset, cancel_one, _(
+                "%(n)d inscription(s) annulée(s) ; les places libérées sont réattribuées."))
+            if cancelled:
+                audit.record(user=request.user, kind=audit.Kind.CANCEL, count=len(cancelled),
+                             description=_("Inscriptions %(refs)s") % {
+                                 "refs": ", ".join(cancelled)})
+            return None
+        return TemplateResponse(request, "registrations/admin/cancel.html", {
+            **self.admin_site.each_context(request),
+            "title": _("Annuler des inscriptions"),
+            "opts": self.model._meta,
+            "queryset": queryset,
+            "form": form,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        })
+
+    @admin.action(description=_("Sortir de la liste d'attente (si une place est libre)"),
+                  permissions=["change"])
     def promote(self, request, queryset):
         self._each(request, queryset.order_by("event_waitlist_seq", "workshop_waitlist_seq"),
                    services.registration_promote, _("%(n)d personne(s) placée(s)."))
 
-    @admin.action(description=_("Enregistrer l'arrivée (jour J)"))
+    @admin.action(description=_("Enregistrer l'arrivée (jour J)"), permissions=["check_in"])
     def check_in(self, request, queryset):
         self._each(request, queryset, services.registration_check_in,
                    _("%(n)d arrivée(s) enregistrée(s)."))
 
-    @admin.action(description=_("Exporter en CSV"))
-    def export_as_csv(self, request, queryset):
-        return export_csv(queryset.order_by("created_at", "pk"))
+    def _export(self, request, queryset, export, label):
+        audit.record(user=request.user, kind=audit.Kind.EXPORT, count=queryset.count(),
+                     description=_("Export %(format)s des inscriptions") % {"format": label})
+        return export(queryset.order_by("created_at", "pk"))
 
-    @admin.action(description=_("Exporter en XLSX"))
+    @admin.action(description=_("Exporter en CSV"), permissions=["export"])
+    def export_as_csv(self, request, queryset):
+        return self._export(request, queryset, export_csv, "CSV")
+
+    @admin.action(description=_("Exporter en XLSX (Excel, LibreOffice)"),
+                  permissions=["export"])
     def export_as_xlsx(self, request, queryset):
-        return export_xlsx(queryset.order_by("created_at", "pk"))
+        return self._export(request, queryset, export_xlsx, "XLSX")
+
+    @admin.action(description=_("Effacer les données personnelles (demande de la personne)"),
+                  permissions=["erase"])
+    def erase(self, request, queryset):
+        """RGPD erasure: asked for confirmation, then the seats go to the next in line."""
+        if "apply" not in request.POST:
+            return TemplateResponse(request, "registrations/admin/erase.html", {
+                **self.admin_site.each_context(request),
+                "title": _("Effacer des inscriptions"),
+                "opts": self.model._meta,
+                "queryset": queryset,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            })
+        references = [services.registration_erase(registration=registration)
+                      for registration in queryset]
+        audit.record(user=request.user, kind=audit.Kind.ERASE, count=len(references),
+                     description=_("Inscriptions %(refs)s") % {"refs": ", ".join(references)})
+        self.message_user(request, ngettext(
+            "%(n)d inscription effacée ; sa place est réattribuée.",
+            "%(n)d inscriptions effacées ; leurs places sont réattribuées.",
+            len(references)) % {"n": len(references)}, messages.SUCCESS)
+        return None

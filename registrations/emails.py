@@ -90,12 +90,14 @@ def send_status(registration: Registration, *, token: str | None, promoted=False
 
 
 def send_cancelled(registration: Registration):
-    by_staff = registration.transitions.filter(
-        to_status=Registration.Status.CANCELLED, by__isnull=False).exists()
+    cancelled_by_staff = registration.transitions.filter(
+        to_status=Registration.Status.CANCELLED, by__isnull=False).last()
+    by_staff = cancelled_by_staff is not None
+    reason = cancelled_by_staff.note if by_staff and cancelled_by_staff.note != "by staff" else ""
     send_email_now(
         to=registration.email,
         template="registrations/emails/cancelled",
         context={"registration": registration, "event": registration.event,
-                 "by_staff": by_staff},
+                 "by_staff": by_staff, "reason": reason},
         language=registration.language,
     )

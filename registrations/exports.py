@@ -1,4 +1,11 @@
-"""CSV and XLSX exports of registrations for staff (cells defused by colloque.exports)."""
+"""CSV and XLSX exports of registrations for staff (cells defused by colloque.exports).
+
+One row per registration: who, their status, their workshop and its room, where they stand
+on a waiting list, their needs, and the dates of their registration, confirmation,
+cancellation and arrival (real dates in XLSX, in the site's time zone).
+"""
+
+from collections import defaultdict
 
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
@@ -6,38 +13,72 @@ from django.utils.translation import gettext as _
 
 from colloque.exports import csv_response, xlsx_response
 
-from .models import Registration
+from .models import Registration, waiting_for_day_q, waiting_for_workshop_q
 
 
 def _header() -> list[str]:
     return [
         _("Référence"), _("Statut"), _("Prénom"), _("Nom"), _("E-mail"), _("Organisation"),
-        _("Fonction"), _("Public"), _("Atelier"), _("Place en atelier"),
+        _("Fonction"), _("Public"), _("Atelier"), _("Salle de l'atelier"), _("Place en atelier"),
+        _("Liste d'attente"), _("Rang sur la liste d'attente"),
         _("Besoins d'accessibilité"), _("Précisions"), _("Informé·e des événements"),
-        _("Langue"), _("Créée le"), _("Confirmée le"), _("Annulée le"),
+        _("Langue"), _("Créée le"), _("Confirmée le"), _("Annulée le"), _("Arrivée le"),
     ]
 
 
-def _row(r: Registration) -> list[str]:
+WIDTHS = (11, 22, 16, 18, 28, 24, 20, 26, 40, 18, 16, 14, 10, 30, 24, 10, 8, 16, 16, 16, 16)
+
+
+def waitlist_positions(event_ids, now=None) -> dict[int, tuple[str, int]]:
+    """Where each waiting person stands: {pk: ("journée" or "atelier", rank)}.
+
+    The lines people see (`models.waiting_for_day_q` / `waiting_for_workshop_q`), in order,
+    read in two queries whatever the size of the export.
+    """
+    now = now or timezone.now()
+    positions: dict[int, tuple[str, int]] = {}
+    ranks: dict[object, int] = defaultdict(int)
+    day = (Registration.objects.filter(event_id__in=event_ids).filter(waiting_for_day_q(now))
+           .order_by("event_id", "event_waitlist_seq").values_list("pk", "event_id"))
+    for pk, event_id in day:
+        ranks[("day", event_id)] += 1
+        positions[pk] = (_("journée"), ranks[("day", event_id)])
+    workshop = (Registration.objects.filter(event_id__in=event_ids)
+                .filter(waiting_for_workshop_q(now))
+                .order_by("workshop_id", "workshop_waitlist_seq")
+                .values_list("pk", "workshop_id"))
+    for pk, workshop_id in workshop:
+        ranks[("workshop", workshop_id)] += 1
+        positions.setdefault(pk, (_("atelier"), ranks[("workshop", workshop_id)]))
+    return positions
+
+
+def _rows(queryset):
+    registrations = queryset.select_related("workshop")
+    positions = waitlist_positions(
+        set(registrations.values_list("event_id", flat=True).order_by().distinct()))
+
     def when(value):
-        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+        return timezone.localtime(value) if value else None
 
-    return [
-        r.reference, r.get_status_display(), r.first_name, r.last_name, r.email,
-        r.organisation, r.role, r.get_audience_display(),
-        r.workshop.title if r.workshop_id else "", r.workshop_place,
-        ", ".join(r.accessibility_labels()), r.accessibility_details,
-        _("oui") if r.wants_news else _("non"), r.language,
-        when(r.created_at), when(r.confirmed_at), when(r.cancelled_at),
-    ]
+    for r in registrations.iterator(chunk_size=500):
+        waiting_on, rank = positions.get(r.pk, ("", None))
+        yield [
+            r.reference, r.get_status_display(), r.first_name, r.last_name, r.email,
+            r.organisation, r.role, r.get_audience_display(),
+            r.workshop.title if r.workshop_id else "", r.workshop.room if r.workshop_id else "",
+            r.workshop_place, waiting_on, rank,
+            ", ".join(r.accessibility_labels()), r.accessibility_details,
+            _("oui") if r.wants_news else _("non"), r.language,
+            when(r.created_at), when(r.confirmed_at), when(r.cancelled_at),
+            when(r.checked_in_at),
+        ]
 
 
 def export_csv(queryset) -> StreamingHttpResponse:
-    rows = (_row(r) for r in queryset.select_related("workshop").iterator(chunk_size=500))
-    return csv_response(filename="inscriptions.csv", header=_header(), rows=rows)
+    return csv_response(filename="inscriptions.csv", header=_header(), rows=_rows(queryset))
 
 
 def export_xlsx(queryset) -> HttpResponse:
-    rows = (_row(r) for r in queryset.select_related("workshop").iterator(chunk_size=500))
     return xlsx_response(filename="inscriptions.xlsx", sheet_title=_("Inscriptions"),
-                         header=_header(), rows=rows)
+                         header=_header(), rows=_rows(queryset), widths=WIDTHS)

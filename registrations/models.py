@@ -292,6 +292,24 @@ class Registration(models.Model):
         return [str(labels.get(code, code)) for code in self.accessibility_needs]
 
 
+# The journal's notes are written by the services in English (stable values, tests and
+# queries read them); staff read them in words.
+NOTE_LABELS = {
+    "submitted": _("formulaire envoyé"),
+    "e-mail confirmed": _("adresse e-mail confirmée"),
+    "hold expired": _("réservation provisoire expirée (adresse non confirmée à temps)"),
+    "promoted from waiting list": _("place obtenue depuis la liste d'attente"),
+    "seat from waiting list, to confirm": _("place obtenue depuis la liste d'attente, "
+                                            "à confirmer"),
+    "workshop seat from waiting list": _("place en atelier obtenue depuis la liste d'attente"),
+    "by staff": _("annulée par l'équipe"),
+    "by the registrant": _("annulée par la personne"),
+    "promoted by staff": _("placée par l'équipe"),
+    "workshop seat given by staff": _("place en atelier donnée par l'équipe"),
+    "check-in": _("arrivée enregistrée à l'accueil"),
+}
+
+
 class RegistrationTransition(models.Model):
     """The journal of a registration's life: who did what, when and why."""
 
@@ -314,3 +332,27 @@ class RegistrationTransition(models.Model):
 
     def __str__(self):
         return f"{self.from_status or '∅'} → {self.to_status}"
+
+    @staticmethod
+    def _status_label(code: str) -> str:
+        return str(dict(Registration.Status.choices).get(code, code)) if code else "—"
+
+    @property
+    def from_status_label(self) -> str:
+        return self._status_label(self.from_status)
+
+    @property
+    def to_status_label(self) -> str:
+        return self._status_label(self.to_status)
+
+    @property
+    def note_label(self) -> str:
+        """The note in words: a known service note in French, a workshop change with the
+        workshop's slug, or what staff typed (a cancellation's reason)."""
+        if self.note in NOTE_LABELS:
+            return str(NOTE_LABELS[self.note])
+        if self.note.startswith("workshop → "):
+            slug = self.note.removeprefix("workshop → ")
+            return (_("atelier changé : aucun") if slug == "-"
+                    else _("atelier changé : %(slug)s") % {"slug": slug})
+        return self.note

@@ -496,6 +496,7 @@ def registration_expire_holds(*, event_id: int) -> list[Registration]:
 def registration_cancel(*, registration: Registration, by=None, note: str = "") -> Registration:
     """Cancel and give the freed seats to the first in line, in the same transaction.
 
+    `note`: staff's reason, journalled and given in the person's e-mail.
     Side effects: e-mail to the person; e-mail to each person promoted. Idempotent.
     """
     now = timezone.now()
@@ -509,6 +510,24 @@ def registration_cancel(*, registration: Registration, by=None, note: str = "") 
     _fill_waitlists(event, now)
     queue_email(registration=registration, kind="cancelled")
     return registration
+
+
+@transaction.atomic
+def registration_erase(*, registration: Registration) -> str:
+    """Erase a person's registration at their request (RGPD, right to erasure).
+
+    The seats it held go to the first in line in the same transaction (e-mailed as for a
+    cancellation), then the registration and its journal are deleted. Nothing is sent to the
+    person: they asked for their data to go. E-mails still queued for it find nothing to
+    send. Returns the reference, for the staff journal.
+    """
+    now = timezone.now()
+    event = _lock_event(registration.event_id)
+    registration = _lock_registration(registration.pk)
+    reference = registration.reference
+    registration.delete()
+    _fill_waitlists(event, now)
+    return reference
 
 
 @transaction.atomic

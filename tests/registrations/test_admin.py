@@ -1,11 +1,16 @@
 import csv
+import datetime as dt
+import html
 import io
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
+from colloque.models import StaffAction
 from registrations.models import Registration
 
 from .factories import RegistrationFactory
@@ -15,10 +20,23 @@ pytestmark = pytest.mark.django_db
 CHANGELIST = reverse("admin:registrations_registration_changelist")
 
 
-def action(client, name, registrations):
+def action(client, name, registrations, **extra):
     return client.post(CHANGELIST, {
-        "action": name, "_selected_action": [r.pk for r in registrations],
+        "action": name, "_selected_action": [r.pk for r in registrations], **extra,
     })
+
+
+def text(response) -> str:
+    return html.unescape(response.content.decode())
+
+
+@pytest.fixture
+def viewer(client, django_user_model):
+    """A staff member who may only read registrations."""
+    user = django_user_model.objects.create_user("lecture", password="pw", is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="view_registration"))
+    client.force_login(user)
+    return client
 
 
 def test_changelist_shows_fill_rate_and_waiting_list(staff_client, event, workshops):
@@ -40,8 +58,8 @@ def test_filters_and_search(staff_client, event):
     assert "Hugo" in page.text and "Zola" not in page.text
 
 
-def test_cancel_action_promotes_first_in_line(staff_client, event, workshops,
-                                              django_capture_on_commit_callbacks):
+def test_cancel_action_asks_a_reason_and_promotes_first_in_line(
+        staff_client, event, workshops, django_capture_on_commit_callbacks):
     _, parents = workshops
     seated = RegistrationFactory(event=event, workshop=parents)
     RegistrationFactory(event=event, workshop=parents)
@@ -49,8 +67,16 @@ def test_cancel_action_promotes_first_in_line(staff_client, event, workshops,
                                  email="second@example.org")
     first = RegistrationFactory(event=event, workshop=parents, workshop_waitlist_seq=1,
                                 email="first@example.org")
+    page = action(staff_client, "cancel", [seated])
+    assert "Motif de l'annulation" in text(page) and seated.reference in text(page)
+    seated.refresh_from_db()
+    assert seated.status == Registration.Status.CONFIRMED  # nothing happens without a reason
+    assert "Le motif est obligatoire" in text(action(staff_client, "cancel", [seated],
+                                                     apply="1", reason=""))
     with django_capture_on_commit_callbacks(execute=True):
-        action(staff_client, "cancel", [seated])
+        response = action(staff_client, "cancel", [seated], apply="1",
+                          reason="Inscription en double avec celle de votre collègue")
+    assert response.status_code == 302
     seated.refresh_from_db(), first.refresh_from_db(), second.refresh_from_db()
     assert seated.status == Registration.Status.CANCELLED
     assert seated.transitions.last().by.username == "staff"
@@ -58,7 +84,84 @@ def test_cancel_action_promotes_first_in_line(staff_client, event, workshops,
     assert [m.to for m in mail.outbox] == [["first@example.org"], [seated.email]]
     cancelled = " ".join(mail.outbox[-1].body.split())
     assert "a été annulée par l'équipe d'organisation" in cancelled
+    assert "Motif : Inscription en double avec celle de votre collègue" in cancelled
     assert "Merci de nous avoir prévenu" not in cancelled  # they did not cancel
+    journal = StaffAction.objects.get()
+    assert journal.kind == "cancel" and seated.reference in journal.description
+    assert journal.user.username == "staff"
+
+
+def test_history_reads_in_words(staff_client, event):
+    registration = RegistrationFactory(event=event)
+    registration.transitions.create(from_status="pending", to_status="confirmed",
+                                    note="e-mail confirmed")
+    page = text(staff_client.get(reverse("admin:registrations_registration_change",
+                                         args=[registration.pk])))
+    assert "adresse e-mail confirmée" in page
+    assert "En attente de confirmation" in page and "Confirmée" in page
+    assert "e-mail confirmed" not in page
+
+
+def test_accessibility_needs_are_checkboxes_in_words(staff_client, event):
+    registration = RegistrationFactory(event=event, accessibility_needs=["lsf"])
+    url = reverse("admin:registrations_registration_change", args=[registration.pk])
+    page = text(staff_client.get(url))
+    assert 'type="checkbox" name="accessibility_needs" value="lsf"' in page
+    assert "Interprétation en langue des signes française (LSF)" in page
+    assert "Codes :" not in page and "wheelchair, lsf" not in page
+    response = staff_client.post(url, {
+        "first_name": registration.first_name, "last_name": registration.last_name,
+        "email": registration.email, "organisation": "", "role": "",
+        "audience": registration.audience, "accessibility_needs": ["wheelchair", "loop"],
+        "accessibility_details": "", "transitions-TOTAL_FORMS": "0",
+        "transitions-INITIAL_FORMS": "0",
+    })
+    assert response.status_code == 302, response.text
+    registration.refresh_from_db()
+    assert registration.accessibility_needs == ["wheelchair", "loop"]
+
+
+def test_actions_need_their_permission(viewer, event, workshops):
+    """Read-only staff see the list but cannot cancel, record arrivals or export."""
+    registration = RegistrationFactory(event=event)
+    page = viewer.get(CHANGELIST)
+    assert page.status_code == 200 and registration.email in page.text
+    for name in ("cancel", "check_in", "resend", "promote", "export_as_csv", "erase"):
+        assert f'value="{name}"' not in page.text
+        action(viewer, name, [registration], apply="1", reason="x")
+    registration.refresh_from_db()
+    assert registration.status == Registration.Status.CONFIRMED
+    assert registration.checked_in_at is None
+    assert not StaffAction.objects.exists()
+
+
+def test_nobody_deletes_a_registration_with_the_admin(staff_client, event):
+    """Deleting would free a seat without promoting anyone: cancel or erase instead."""
+    registration = RegistrationFactory(event=event)
+    assert 'value="delete_selected"' not in staff_client.get(CHANGELIST).text
+    delete = reverse("admin:registrations_registration_delete", args=[registration.pk])
+    assert staff_client.post(delete, {"post": "yes"}).status_code == 403
+    assert Registration.objects.filter(pk=registration.pk).exists()
+
+
+def test_erasure_frees_the_seat_for_the_next_in_line(staff_client, event, workshops,
+                                                     django_capture_on_commit_callbacks):
+    event.plenary_capacity = 1
+    event.save()
+    leaving = RegistrationFactory(event=event)
+    waiting = RegistrationFactory(event=event, status=Registration.Status.WAITLISTED,
+                                  event_waitlist_seq=1, email="next@example.org")
+    assert "droit à l'effacement" in text(action(staff_client, "erase", [leaving]))
+    assert Registration.objects.filter(pk=leaving.pk).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        action(staff_client, "erase", [leaving], apply="1")
+    assert not Registration.objects.filter(pk=leaving.pk).exists()
+    waiting.refresh_from_db()
+    assert waiting.status == Registration.Status.CONFIRMED
+    assert [m.to for m in mail.outbox] == [["next@example.org"]]  # nothing to the erased
+    journal = StaffAction.objects.get()
+    assert journal.kind == "erase" and leaving.reference in journal.description
+    assert leaving.email not in journal.description
 
 
 def test_promote_action_needs_a_free_seat(staff_client, event, workshops,
@@ -99,11 +202,45 @@ def test_csv_export_defuses_formulas(staff_client, event):
     assert rows[0][0] == "Référence"
     assert rows[1][2] == "'=HYPERLINK(\"http://x\")" and rows[1][5] == "'@SUM(A1)"
     assert rows[1][3] == "Dupont"
+    journal = StaffAction.objects.get()
+    assert (journal.kind, journal.count, journal.user.username) == ("export", 1, "staff")
 
 
-def test_xlsx_export(staff_client, event, workshops):
-    RegistrationFactory(event=event, workshop=workshops[0], organisation="-1+1")
+def test_xlsx_export_has_rooms_positions_arrivals_and_real_dates(staff_client, event,
+                                                                   workshops):
+    secteurs, parents = workshops
+    secteurs.room = "Salon Bertrand"
+    secteurs.save()
+    arrived = RegistrationFactory(event=event, workshop=secteurs, organisation="-1+1",
+                                  checked_in_at=timezone.now())
+    RegistrationFactory(event=event, workshop=parents)
+    RegistrationFactory(event=event, workshop=parents)
+    waiting = [RegistrationFactory(event=event, workshop=parents, workshop_waitlist_seq=seq)
+               for seq in (4, 7)]
     response = action(staff_client, "export_as_xlsx", Registration.objects.all())
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[1][8] == "Secteurs multi-collèges" and rows[1][5] == "'-1+1"
+    header = rows[0]
+    by_reference = {row[0]: dict(zip(header, row, strict=True)) for row in rows[1:]}
+    row = by_reference[arrived.reference]
+    assert row["Atelier"] == "Secteurs multi-collèges" and row["Organisation"] == "'-1+1"
+    assert row["Salle de l'atelier"] == "Salon Bertrand"
+    local_arrival = timezone.localtime(arrived.checked_in_at).replace(tzinfo=None)
+    assert isinstance(row["Arrivée le"], dt.datetime)
+    assert abs(row["Arrivée le"] - local_arrival) < dt.timedelta(seconds=1)
+    assert isinstance(row["Créée le"], dt.datetime)
+    assert [(by_reference[r.reference]["Liste d'attente"],
+             by_reference[r.reference]["Rang sur la liste d'attente"]) for r in waiting] == [
+        ("atelier", 1), ("atelier", 2)]
+
+
+def test_exports_need_the_export_permission(client, django_user_model, event):
+    """« Équipe OPMIRE » exports; a staff member who can change registrations but was not
+    given the export right cannot."""
+    RegistrationFactory(event=event)
+    user = django_user_model.objects.create_user("edit", password="pw", is_staff=True)
+    user.user_permissions.add(*Permission.objects.filter(
+        codename__in=["view_registration", "change_registration"]))
+    client.force_login(user)
+    response = action(client, "export_as_csv", Registration.objects.all())
+    assert response.status_code == 302 and not StaffAction.objects.exists()
