@@ -15,8 +15,9 @@ from .models import (
 
 
 def load_press_demo(event: Event) -> PressInfo:
-    """Create or update the press settings of `event`; running it twice changes nothing more."""
-    info, _ = PressInfo.objects.update_or_create(
+    """The press settings of `event`, created with the invitation's texts if missing; existing
+    settings are returned untouched (staff may have edited them)."""
+    info, _ = PressInfo.objects.get_or_create(
         event=event,
         defaults={
             "personality_fr": DEFAULT_PERSONALITY,

@@ -2,7 +2,8 @@
 
 Everything the invitation does not say (speakers other than Patrick Bloche, rooms, seats,
 texts) is plausible demo content, flagged `is_demo` so the site shows a banner, and meant
-to be replaced by OPMIRE staff in the admin.
+to be replaced by OPMIRE staff in the admin. `load_demo` runs at every `make run`, so it only
+adds what is missing: what staff changed stays as they left it.
 """
 
 import datetime as dt
@@ -187,73 +188,112 @@ strengthen social mix in secondary schools.
 """
 
 
+def _event_fields(today: dt.date) -> dict:
+    date = next_friday_17_may(today)
+    return {
+        "title_fr": "Pour plus de mixité sociale au collège",
+        "title_en": "For more social mix in secondary schools",
+        "summary_fr": "Colloque national de partage d'expériences organisé par l'OPMIRE "
+                      "à l'Hôtel de Ville de Paris.",
+        "summary_en": "A national colloquium to share experience, organised by OPMIRE at "
+                      "Paris City Hall.",
+        "description_fr": DESCRIPTION_FR,
+        "description_en": DESCRIPTION_EN,
+        "organisers_fr": "Ville de Paris — Observatoire parisien de la mixité sociale et de "
+                         "la réussite éducative (OPMIRE) — Académie de Paris",
+        "organisers_en": "City of Paris — Paris observatory of social mix and educational "
+                         "success (OPMIRE) — Académie de Paris",
+        "date": date,
+        "start_time": dt.time(9, 0),
+        "end_time": dt.time(16, 30),
+        "venue_fr": "Hôtel de Ville de Paris",
+        "venue_en": "Paris City Hall (Hôtel de Ville)",
+        "address": "Place de l'Hôtel de Ville, 75004 Paris",
+        "plenary_capacity": 300,
+        "registration_opens_at": _at(min(today, date) - dt.timedelta(days=1), "09:00"),
+        "registration_closes_at": _at(date - dt.timedelta(days=2), "23:59"),
+        "registrations_closed": False,
+        "press_accreditation_deadline": _at(date - dt.timedelta(days=2), "12:00"),
+        "is_published": True,
+        "is_demo": True,
+    }
+
+
 @transaction.atomic
 def load_demo(*, today: dt.date | None = None) -> Event:
-    """Create or update the demo colloquium; running it twice changes nothing more."""
+    """Add whatever part of the demo colloquium is missing; never change an existing row.
+
+    `make run` calls this at every start, so staff edits must survive it: an existing event,
+    session, speaker, page or press settings keeps every field as staff left it, and nothing
+    already stored is saved again (saving the event or a workshop would queue
+    `registrations.tasks.seats_may_have_changed`, which may promote people waiting and
+    e-mail them). Missing rows are created:
+
+    - the event (slug `EVENT_SLUG`), unless staff already run an edition of their own under
+      another slug: then the programme is theirs and only missing pages are added;
+    - each demo speaker missing (by slug), each demo session missing from the demo event (by
+      slug, on the event's own day), with its speakers; a session whose room is taken at that
+      time by another session is not re-created;
+    - each of the four pages missing, and the event's press settings (`press.demo`).
+
+    Writes only new rows; sends nothing. Returns the demo event (or, when staff have their
+    own edition, the latest one).
+    """
     today = today or timezone.localdate()
-    date = next_friday_17_may(today)
-    event, _ = Event.objects.update_or_create(
-        slug=EVENT_SLUG,
-        defaults={
-            "title_fr": "Pour plus de mixité sociale au collège",
-            "title_en": "For more social mix in secondary schools",
-            "summary_fr": "Colloque national de partage d'expériences organisé par l'OPMIRE "
-                          "à l'Hôtel de Ville de Paris.",
-            "summary_en": "A national colloquium to share experience, organised by OPMIRE at "
-                          "Paris City Hall.",
-            "description_fr": DESCRIPTION_FR,
-            "description_en": DESCRIPTION_EN,
-            "organisers_fr": "Ville de Paris — Observatoire parisien de la mixité sociale et de "
-                             "la réussite éducative (OPMIRE) — Académie de Paris",
-            "organisers_en": "City of Paris — Paris observatory of social mix and educational "
-                             "success (OPMIRE) — Académie de Paris",
-            "date": date,
-            "start_time": dt.time(9, 0),
-            "end_time": dt.time(16, 30),
-            "venue_fr": "Hôtel de Ville de Paris",
-            "venue_en": "Paris City Hall (Hôtel de Ville)",
-            "address": "Place de l'Hôtel de Ville, 75004 Paris",
-            "plenary_capacity": 300,
-            "registration_opens_at": _at(min(today, date) - dt.timedelta(days=1), "09:00"),
-            "registration_closes_at": _at(date - dt.timedelta(days=2), "23:59"),
-            "registrations_closed": False,
-            "press_accreditation_deadline": _at(date - dt.timedelta(days=2), "12:00"),
-            "is_published": True,
-            "is_demo": True,
-        },
-    )
+    event = Event.objects.filter(slug=EVENT_SLUG).first()
+    if event is None and Event.objects.exists():
+        _add_missing_pages()
+        return Event.objects.order_by("-date").first()
+    if event is None:
+        event = Event.objects.create(slug=EVENT_SLUG, **_event_fields(today))
+    speakers = _add_missing_speakers()
+    _add_missing_sessions(event, speakers)
+    _add_missing_pages()
+    from press.demo import load_press_demo  # the press app owns its demo texts
+
+    load_press_demo(event)
+    return event
+
+
+def _add_missing_speakers() -> dict[str, Speaker]:
+    """The demo speakers by slug, those missing created."""
     speakers = {}
     for slug, name, role_fr, role_en, org, bio_fr, bio_en, is_demo in SPEAKERS:
-        speakers[slug], _ = Speaker.objects.update_or_create(
+        speakers[slug], _ = Speaker.objects.get_or_create(
             slug=slug,
             defaults={"name": name, "role_fr": role_fr, "role_en": role_en or None,
                       "organisation": org, "bio_fr": bio_fr, "bio_en": bio_en,
                       "is_demo": is_demo},
         )
+    return speakers
+
+
+def _add_missing_sessions(event: Event, speakers: dict[str, Speaker]) -> None:
+    """Each demo session missing from `event`, with its speakers (the speakers of an existing
+    session are left as staff set them)."""
+    existing = set(event.sessions.values_list("slug", flat=True))
     for (slug, kind, start, end, room, capacity, order, title_fr, title_en, desc_fr, desc_en,
          roles) in SESSIONS:
-        session, _ = Session.objects.update_or_create(
-            event=event, slug=slug,
-            defaults={"kind": kind, "start": _at(date, start), "end": _at(date, end),
-                      "room": room, "capacity": capacity, "order": order,
-                      "title_fr": title_fr, "title_en": title_en,
-                      "description_fr": desc_fr, "description_en": desc_en},
+        if slug in existing:
+            continue
+        starts, ends = _at(event.date, start), _at(event.date, end)
+        if event.sessions.filter(room=room, start__lt=ends, end__gt=starts).exists():
+            continue  # staff put another session in this room at this time
+        session = Session.objects.create(
+            event=event, slug=slug, kind=kind, start=starts, end=ends, room=room,
+            capacity=capacity, order=order, title_fr=title_fr, title_en=title_en,
+            description_fr=desc_fr, description_en=desc_en,
         )
-        for index, (speaker_slug, role) in enumerate(roles):
-            SessionSpeaker.objects.update_or_create(
-                session=session, speaker=speakers[speaker_slug],
-                defaults={"role": role, "order": index},
-            )
-    validated = set(Page.objects.filter(is_demo=False).values_list("slug", flat=True))
-    for slug, title_fr, title_en, body_fr, body_en in PAGES:
-        if slug in validated:
-            continue  # staff replaced the demo text: keep theirs
-        Page.objects.update_or_create(
-            slug=slug,
-            defaults={"title_fr": title_fr, "title_en": title_en, "body_fr": body_fr,
-                      "body_en": body_en, "is_demo": True},
+        SessionSpeaker.objects.bulk_create(
+            SessionSpeaker(session=session, speaker=speakers[speaker_slug], role=role,
+                           order=index)
+            for index, (speaker_slug, role) in enumerate(roles)
         )
-    from press.demo import load_press_demo  # the press app owns its demo texts
 
-    load_press_demo(event)
-    return event
+
+def _add_missing_pages() -> None:
+    existing = set(Page.objects.values_list("slug", flat=True))
+    for slug, title_fr, title_en, body_fr, body_en in PAGES:
+        if slug not in existing:
+            Page.objects.create(slug=slug, title_fr=title_fr, title_en=title_en,
+                                body_fr=body_fr, body_en=body_en, is_demo=True)

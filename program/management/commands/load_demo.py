@@ -4,7 +4,11 @@ from program.demo import load_demo
 
 
 class Command(BaseCommand):
-    help = "Charge (ou remet à jour) le colloque de démonstration du 17 mai. Idempotent."
+    help = (
+        "Ajoute ce qui manque du colloque de démonstration du 17 mai (événement, séances, "
+        "intervenant·es, pages, informations presse). Ne modifie jamais ce qui existe déjà : "
+        "les modifications faites dans l'administration sont conservées."
+    )
 
     def handle(self, *args, **options):
         event = load_demo()
