@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_tasks_db.models import DBTaskResult
 
 
 class StaffAction(models.Model):
@@ -41,3 +42,12 @@ class StaffAction(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} — {self.description}"
+
+
+class QueuedTask(DBTaskResult):
+    """The task queue (e-mails, end of holds) under a French name, for superusers."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("e-mail ou tâche en file d'attente")
+        verbose_name_plural = _("e-mails et tâches en file d'attente")

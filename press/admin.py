@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 
+from colloque import audit
 from program.templatetags.colloque import long_datetime
 
 from . import services
@@ -142,6 +143,7 @@ class AccreditationRequestAdmin(admin.ModelAdmin):
                 self.message_user(request, str(exc), messages.ERROR)
             else:
                 done += 1
+                self._journal(request, accreditation, _("accordée"))
         if done:
             self.message_user(request, ngettext(
                 "%(count)d accréditation accordée ; le badge a été envoyé.",
@@ -156,6 +158,7 @@ class AccreditationRequestAdmin(admin.ModelAdmin):
             title=_("Demander des informations complémentaires"),
             service=lambda a, msg: services.accreditation_request_info(
                 accreditation=a, actor=request.user, message=msg),
+            decision=_("informations demandées"),
             done_message=_("Demande d'informations envoyée à %(count)d journaliste(s)."),
         )
 
@@ -167,10 +170,34 @@ class AccreditationRequestAdmin(admin.ModelAdmin):
             title=_("Refuser l'accréditation"),
             service=lambda a, msg: services.accreditation_reject(
                 accreditation=a, actor=request.user, reason=msg),
+            decision=_("refusée"),
             done_message=_("%(count)d accréditation(s) refusée(s)."),
         )
 
-    def _with_message(self, request, queryset, *, action, title, service, done_message):
+    @staticmethod
+    def _journal(request, accreditation, decision):
+        audit.record(user=request.user, kind=audit.Kind.DECISION,
+                     description=_("Demande d'accréditation n° %(pk)d : %(decision)s") % {
+                         "pk": accreditation.pk, "decision": decision})
+
+    def delete_model(self, request, obj):
+        """Deleting a request (erasure at the journalist's request) also deletes its
+        document (press.documents.delete_stored_document) and is journalled."""
+        pk = obj.pk
+        super().delete_model(request, obj)
+        audit.record(user=request.user, kind=audit.Kind.ERASE,
+                     description=_("Demande d'accréditation n° %(pk)d") % {"pk": pk})
+
+    def delete_queryset(self, request, queryset):
+        numbers = ", ".join(str(pk) for pk in queryset.values_list("pk", flat=True))
+        count = queryset.count()
+        super().delete_queryset(request, queryset)
+        audit.record(user=request.user, kind=audit.Kind.ERASE, count=count,
+                     description=_("Demandes d'accréditation n° %(numbers)s") % {
+                         "numbers": numbers})
+
+    def _with_message(self, request, queryset, *, action, title, service, done_message,
+                      decision):
         """Intermediate page asking for the reason or the question, then apply it."""
         form = ReasonForm(request.POST if "apply" in request.POST else None)
         if form.is_bound and form.is_valid():
@@ -182,6 +209,7 @@ class AccreditationRequestAdmin(admin.ModelAdmin):
                     self.message_user(request, str(exc), messages.ERROR)
                 else:
                     done += 1
+                    self._journal(request, accreditation, decision)
             if done:
                 self.message_user(request, done_message % {"count": done}, messages.SUCCESS)
             return None

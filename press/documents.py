@@ -9,6 +9,7 @@ import uuid
 import filetype
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
@@ -53,3 +54,11 @@ def validate_document(file: UploadedFile) -> str:
 
 def random_document_name(extension: str) -> str:
     return f"{uuid.uuid4().hex}.{extension}"
+
+
+def delete_stored_document(sender, instance, **kwargs) -> None:
+    """post_delete of an accreditation request: its document goes with it (once the
+    deletion is committed), however the request was deleted (admin, retention, erasure)."""
+    if instance.assignment_letter:
+        name, storage = instance.assignment_letter.name, instance.assignment_letter.storage
+        transaction.on_commit(lambda: storage.delete(name))

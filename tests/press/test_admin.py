@@ -5,6 +5,7 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
+from colloque.models import StaffAction
 from press import services
 from press.models import Status
 
@@ -146,3 +147,42 @@ def test_change_view_offers_decisions_while_pending_only(moderator_client, staff
     assert 'value="approve_selected"' in page and 'value="reject_selected"' in page
     services.accreditation_approve(accreditation=accreditation, actor=staff_user)
     assert 'value="approve_selected"' not in text(moderator_client.get(url))
+
+
+def test_deleting_a_request_deletes_the_journalists_document(
+        client, django_user_model, django_capture_on_commit_callbacks):
+    from .conftest import private_files
+
+    superuser = django_user_model.objects.create_superuser("dpo", "dpo@example.org", "pw")
+    client.force_login(superuser)
+    kept = AccreditationFactory(press_card_number="",
+                                assignment_letter=ContentFile(PDF, name="a.pdf"))
+    erased = [AccreditationFactory(press_card_number="",
+                                   assignment_letter=ContentFile(PDF, name=f"{n}.pdf"))
+              for n in range(2)]
+    assert len(private_files()) == 3
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:press_accreditationrequest_delete", args=[erased[0].pk]),
+            {"post": "yes"})
+    assert response.status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(CHANGELIST, {"action": "delete_selected", "post": "yes",
+                                 ACTION_CHECKBOX_NAME: [erased[1].pk]})
+    assert private_files() == [kept.assignment_letter.path]
+    assert [a.kind for a in StaffAction.objects.all()] == ["erase", "erase"]
+
+
+def test_decisions_are_journalled(moderator_client, mailoutbox,
+                                  django_capture_on_commit_callbacks):
+    approved, rejected = AccreditationFactory.create_batch(2)
+    moderator_client.post(CHANGELIST, {"action": "approve_selected",
+                                       ACTION_CHECKBOX_NAME: [approved.pk]})
+    moderator_client.post(CHANGELIST, {"action": "reject_selected", "apply": "1",
+                                       "message": "Hors sujet",
+                                       ACTION_CHECKBOX_NAME: [rejected.pk]})
+    journal = {entry.description: entry.username for entry in StaffAction.objects.all()}
+    assert journal == {
+        f"Demande d'accréditation n° {approved.pk} : accordée": "presse",
+        f"Demande d'accréditation n° {rejected.pk} : refusée": "presse",
+    }

@@ -1,0 +1,106 @@
+"""Admin pages for superusers only: the staff journal and the e-mail queue, in French.
+
+django-tasks-db registers its task rows in English with raw codes; they are replaced here by
+a read-only page in words (« E-mails et tâches en file d'attente »), shown to superusers only:
+the rest of the staff never need it.
+"""
+
+from django.contrib import admin
+from django.tasks import TaskResultStatus
+from django.utils.translation import gettext_lazy as _
+from django_tasks_db.models import DBTaskResult
+
+from .models import QueuedTask, StaffAction
+
+
+class SuperuserOnlyMixin:
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(StaffAction)
+class StaffActionAdmin(SuperuserOnlyMixin, admin.ModelAdmin):
+    list_display = ("at", "username", "kind", "description", "count")
+    list_filter = ("kind", "username", "at")
+    search_fields = ("username", "description")
+    date_hierarchy = "at"
+    fields = ("at", "username", "kind", "description", "count")
+    readonly_fields = fields
+
+
+TASK_NAMES = {
+    "send_registration_email": _("E-mail d'inscription (préparation)"),
+    "deliver_email": _("Envoi d'un e-mail"),
+    "expire_hold": _("Fin d'une réservation provisoire"),
+}
+STATUS_NAMES = {
+    TaskResultStatus.READY: _("en attente"),
+    TaskResultStatus.RUNNING: _("en cours"),
+    TaskResultStatus.SUCCESSFUL: _("fait"),
+    TaskResultStatus.FAILED: _("échec (plus de nouvel essai)"),
+}
+
+
+class TaskStatusFilter(admin.SimpleListFilter):
+    title = _("état")
+    parameter_name = "etat"
+
+    def lookups(self, request, model_admin):
+        return list(STATUS_NAMES.items())
+
+    def queryset(self, request, queryset):
+        if self.value() in STATUS_NAMES:
+            return queryset.filter(status=self.value())
+        return queryset
+
+
+if admin.site.is_registered(DBTaskResult):
+    admin.site.unregister(DBTaskResult)  # shown as QueuedTask, in French
+
+
+@admin.register(QueuedTask)
+class TaskAdmin(SuperuserOnlyMixin, admin.ModelAdmin):
+    list_display = ("task", "state", "queued", "finished")
+    list_filter = (TaskStatusFilter,)
+    ordering = ["-enqueued_at"]
+    fields = ("task", "state", "queued", "started", "finished", "error")
+    readonly_fields = fields
+
+    @admin.display(description=_("mise en file le"), ordering="enqueued_at")
+    def queued(self, obj):
+        return obj.enqueued_at
+
+    @admin.display(description=_("commencée le"))
+    def started(self, obj):
+        return obj.started_at or "—"
+
+    @admin.display(description=_("terminée le"), ordering="finished_at")
+    def finished(self, obj):
+        return obj.finished_at or "—"
+
+    @admin.display(description=_("tâche"))
+    def task(self, obj):
+        name = obj.task_path.rsplit(".", 1)[-1]
+        return TASK_NAMES.get(name, name)
+
+    @admin.display(description=_("état"), ordering="status")
+    def state(self, obj):
+        return STATUS_NAMES.get(obj.status, obj.status)
+
+    @admin.display(description=_("erreur"))
+    def error(self, obj):
+        if not obj.exception_class_path:
+            return "—"
+        return obj.exception_class_path.rsplit(".", 1)[-1]
