@@ -3,6 +3,7 @@
 Each variable is documented in README.md and `.env.example`.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -34,6 +35,7 @@ THIRD_PARTY_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_tasks_db",
+    "axes",
 ]
 LOCAL_APPS = [
     "colloque",
@@ -53,6 +55,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a refused login into the lockout page
 ]
 
 ROOT_URLCONF = "colloque.urls"
@@ -151,6 +154,36 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
+
+# Guessing passwords (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords for one username
+# from one client address, that pair is refused, even with the right password, for
+# LOGIN_LOCKOUT_MINUTES after the last try (each try during the lockout starts it again).
+# A superuser unlocks earlier by deleting the line in Admin → Axes → tentatives de connexion.
+# A cool-off rather than a lock that only a superuser lifts: the lock is per address, so a
+# stranger cannot lock staff out of their own desk, and a superuser who mistypes on the day
+# is not stuck until someone opens a shell. 0 means: locked until a superuser unlocks.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked pair before any check
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+_lockout_minutes = env.int("LOGIN_LOCKOUT_MINUTES", default=30)
+AXES_COOLOFF_TIME = timedelta(minutes=_lockout_minutes) if _lockout_minutes > 0 else None
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
+# The client address as the registration rate limit reads it (TRUSTED_PROXY_COUNT)
+AXES_CLIENT_IP_CALLABLE = "colloque.ratelimit.client_ip"
+
+# Sessions: only staff have one (public pages keep their messages in a cookie). A login lasts
+# a working day, SESSION_HOURS, counted from the login: requests do not extend it
+# (SESSION_SAVE_EVERY_REQUEST off). The cookie carries that limit rather than dying with the
+# browser: browsers that restore their tabs keep "session" cookies anyway, so
+# SESSION_EXPIRE_AT_BROWSER_CLOSE would promise what it cannot hold, and the welcome desk
+# reopens its browser during the day without logging in again.
+SESSION_COOKIE_AGE = env.int("SESSION_HOURS", default=10) * 3600
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_EXPIRE_AT_BROWSER_CLOSE = False
 
 # Internationalisation: French first, English second
 LANGUAGE_CODE = "fr"

@@ -27,3 +27,28 @@ if env("TEST_DATABASE_NAME", default=""):
 STATIC_ROOT = None  # static files come from the finders; nothing is collected in tests
 WHITENOISE_USE_FINDERS = True
 CURRENT_EVENT_CACHE_SECONDS = 0  # tests change the event between requests
+
+
+class RequestlessLoginBackend:
+    """`django.test.Client.login()` authenticates without a request, which django-axes refuses
+    (it counts failures per client address). This backend answers those calls, and only those,
+    as ModelBackend would; a login through a page, the admin's included, passes axes first."""
+
+    def authenticate(self, request, **credentials):
+        if request is not None:
+            return None
+        from django.contrib.auth.backends import ModelBackend
+
+        return ModelBackend().authenticate(request, **credentials)
+
+    def get_user(self, user_id):
+        from django.contrib.auth.backends import ModelBackend
+
+        return ModelBackend().get_user(user_id)
+
+
+# Axes stays on: tests/colloque/test_login.py locks and unlocks through the admin's login page.
+AUTHENTICATION_BACKENDS = [
+    "colloque.settings.test.RequestlessLoginBackend",
+    *AUTHENTICATION_BACKENDS,  # noqa: F405
+]
