@@ -2,13 +2,18 @@
 
 The same content is drawn as a PDF (attached to the approval e-mail) and shown as a
 printable HTML page (`templates/press/badge.html`).
+
+The QR code opens the welcome desk, where tickets are scanned too:
+`{SITE_URL}/inscription/accueil/?code=PRESSE:<checkin_token>`. The token is random and
+unique to the badge (`AccreditationRequest.checkin_token`), so it needs no signature; the
+desk reads the request and its current status, so a badge printed before a rejection is
+refused at the door. Badges printed before this change hold `/presse/gestion/controle/<token>/`,
+which redirects to the same desk page.
 """
 
 import io
 
 import segno
-from django.conf import settings
-from django.urls import reverse
 from django.utils import formats, translation
 from reportlab.lib.pagesizes import A6
 from reportlab.lib.units import mm
@@ -16,14 +21,28 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen import canvas
 
+from registrations.tickets import desk_url
+
 from .models import AccreditationRequest
+
+BADGE_PREFIX = "PRESSE:"
+
+
+def badge_code(checkin_token: str) -> str:
+    """The badge's code at the welcome desk (what its QR code's link carries)."""
+    return BADGE_PREFIX + checkin_token
+
+
+def checkin_token_from_code(code: str) -> str | None:
+    """The badge's check-in token in a desk code, or None when the code is not a badge's."""
+    if code[:len(BADGE_PREFIX)].upper() != BADGE_PREFIX:
+        return None
+    return code[len(BADGE_PREFIX):].strip() or None
 
 
 def checkin_url(accreditation: AccreditationRequest) -> str:
-    """What the QR code holds: a staff-only page that says whether the badge is valid."""
-    with translation.override("fr"):
-        path = reverse("press:checkin", kwargs={"token": accreditation.checkin_token})
-    return settings.SITE_URL + path
+    """What the QR code holds: the welcome desk's link to this badge (staff only)."""
+    return desk_url(badge_code(accreditation.checkin_token))
 
 
 def badge_qr(accreditation: AccreditationRequest) -> segno.QRCode:

@@ -267,3 +267,28 @@ def accreditation_answer_info(
             accreditation.assignment_letter.storage.delete(new_name)
         raise
     return accreditation
+
+
+class BadgeNotValid(AccreditationError):
+    """A badge shown at the door whose request is not approved (pending or rejected)."""
+
+
+@transaction.atomic
+def accreditation_check_in(*, accreditation: AccreditationRequest, by: AbstractBaseUser) -> bool:
+    """The journalist's arrival at the welcome desk, recorded once in `checked_in_at`.
+
+    Locks the request, so two desks scanning the same badge record one arrival. Returns False
+    when the arrival had already been recorded (`accreditation.checked_in_at` then says when);
+    raises BadgeNotValid for a request that is not approved. `by` is not stored (the request
+    has no field for it): the desk's permission is what is checked. Sends nothing.
+    """
+    locked = AccreditationRequest.objects.select_for_update().get(pk=accreditation.pk)
+    accreditation.status = locked.status
+    if locked.status != Status.APPROVED:
+        raise BadgeNotValid(locked.get_status_display())
+    if locked.checked_in_at:
+        accreditation.checked_in_at = locked.checked_in_at
+        return False
+    locked.checked_in_at = accreditation.checked_in_at = timezone.now()
+    locked.save(update_fields=["checked_in_at", "updated_at"])
+    return True

@@ -1,8 +1,11 @@
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,7 +18,7 @@ from colloque.permissions import staff_permission_required
 from program.models import Event
 
 from . import exports, services
-from .badge import badge_qr_svg
+from .badge import badge_code, badge_qr_svg
 from .documents import CONTENT_TYPES
 from .forms import AccreditationForm, AnswerForm
 from .models import AccreditationRequest, PressInfo, PressKitDocument, Status
@@ -147,13 +150,13 @@ def accreditation_document(request, pk):
     return response
 
 
+@staff_permission_required("registrations.check_in_registration")
 @require_GET
-@staff_permission_required("press.view_accreditationrequest")
 def accreditation_checkin(request, token):
-    """Where the badge's QR code leads: the security desk sees whether it is valid."""
-    accreditation = AccreditationRequest.objects.filter(checkin_token=token).first()
-    return render(request, "press/checkin.html", {"accreditation": accreditation},
-                  status=200 if accreditation else 404)
+    """Where the QR code of badges printed before the welcome desk read them leads: the desk,
+    with the badge's code (see `press.badge`), which says whether it is valid."""
+    query = urlencode({"code": badge_code(token)}, safe=":")
+    return redirect(f"{reverse('registrations:checkin')}?{query}")
 
 
 def _security_desk_list(request):

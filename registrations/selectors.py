@@ -149,3 +149,47 @@ def seat_summary(event, now=None) -> dict:
             for w in workshops
         ],
     }
+
+
+def desk_counters(event) -> dict:
+    """The welcome desk's counters: who is expected and who has arrived, for the day and for
+    each workshop.
+
+    Expected: confirmed registrations (for a workshop, those holding a seat in it, not its
+    waiting list). Present: arrival recorded (`checked_in_at`). Two queries, whatever the
+    number of people.
+    """
+    confirmed = Q(status=Registration.Status.CONFIRMED)
+    arrived = Q(checked_in_at__isnull=False)
+    day = Registration.objects.filter(event=event).aggregate(
+        expected=Count("pk", filter=confirmed), present=Count("pk", filter=arrived))
+    seated = Q(registrations__workshop_waitlist_seq__isnull=True)
+    workshops = (
+        Session.objects.filter(event=event).workshops().in_order()
+        .annotate(
+            expected=Count("registrations", filter=seated & Q(
+                registrations__status=Registration.Status.CONFIRMED)),
+            present=Count("registrations", filter=seated & Q(
+                registrations__checked_in_at__isnull=False)),
+        )
+    )
+    return {"day": day, "workshops": [
+        {"session": w, "expected": w.expected, "present": w.present} for w in workshops
+    ]}
+
+
+DESK_SEARCH_LIMIT = 20
+
+
+def desk_search(event, text: str) -> list[Registration]:
+    """Registrations of `event` whose name or e-mail contains every word of `text` (any case),
+    for the welcome desk; at most DESK_SEARCH_LIMIT + 1, so that the desk can say there are
+    more. Every status is listed: the desk says why a cancelled person has no seat."""
+    words = text.split()[:4]
+    if not words or len(text.strip()) < 2:
+        return []
+    found = Registration.objects.filter(event=event).select_related("workshop")
+    for word in words:
+        found = found.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word)
+                             | Q(email__icontains=word))
+    return list(found.order_by("last_name", "first_name", "pk")[:DESK_SEARCH_LIMIT + 1])

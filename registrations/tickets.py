@@ -1,15 +1,21 @@
 """The e-ticket: a QR code for check-in and a personal calendar file.
 
-The QR code encodes a signed reference (`COLLOQUE:<reference>:<signature>`), nothing personal:
-at the door, staff look the reference up; the signature proves it was issued by the site.
+The QR code holds a link to the welcome desk carrying a signed reference,
+`{SITE_URL}/inscription/accueil/?code=COLLOQUE:<reference>:<signature>`, nothing personal:
+a phone camera opens it on the desk (staff login required), a handheld scanner types it into
+the desk's field. The signature proves the ticket was issued by the site. Tickets sent before
+the link existed hold the bare `COLLOQUE:…` code, which the desk still reads.
 """
 
 import functools
 import io
+from urllib.parse import parse_qs, quote, urlsplit
 
 import segno
 from django.conf import settings
 from django.core import signing
+from django.urls import reverse
+from django.utils import translation
 
 from program.calendar import calendar_file, vevent
 
@@ -32,22 +38,49 @@ def ticket_reference_from_payload(payload: str) -> str | None:
         return None
 
 
+def desk_url(code: str) -> str:
+    """The welcome desk's absolute address opening `code` (a ticket's or a badge's code).
+
+    Always the French page: staff work in French, and the link must not depend on the
+    language of the e-mail it was sent in. The colons of the code are left as they are
+    (allowed in a query), which keeps the QR code small.
+    """
+    with translation.override("fr"):
+        path = reverse("registrations:checkin")
+    return f"{settings.SITE_URL}{path}?code={quote(code, safe=':')}"
+
+
+def ticket_url(registration: Registration) -> str:
+    """What the ticket's QR code holds: the desk's link to this ticket."""
+    return desk_url(ticket_payload(registration))
+
+
+def scanned_code(text: str) -> str:
+    """The code in what the desk's field received: the `code` parameter of a desk link (a
+    scanner types the whole link of a QR code), else the text itself, trimmed."""
+    text = text.strip()
+    if text.lower().startswith(("http://", "https://")):
+        codes = parse_qs(urlsplit(text).query).get("code")
+        return codes[0].strip() if codes else text
+    return text
+
+
 @functools.lru_cache(maxsize=512)
 def _qr_code(payload: str) -> segno.QRCode:
-    """The symbol of a payload. Choosing its mask (the pattern easiest to scan) is most of the
-    3-4 ms it takes, and a ticket's payload never changes: the manage page, reloaded, and the
-    ticket e-mail sent after it reuse it."""
+    """The symbol of a payload (the ticket's desk link). Choosing its mask (the pattern
+    easiest to scan) is most of the 3-4 ms it takes, and a ticket's payload never changes: the
+    manage page, reloaded, and the ticket e-mail sent after it reuse it."""
     return segno.make(payload, error="m")
 
 
 def ticket_qr_png(registration: Registration) -> bytes:
     buffer = io.BytesIO()
-    _qr_code(ticket_payload(registration)).save(buffer, kind="png", scale=6, border=4)
+    _qr_code(ticket_url(registration)).save(buffer, kind="png", scale=6, border=4)
     return buffer.getvalue()
 
 
 def ticket_qr_svg(registration: Registration) -> str:
-    return _qr_code(ticket_payload(registration)).svg_inline(scale=5, border=4, omitsize=True)
+    return _qr_code(ticket_url(registration)).svg_inline(scale=5, border=4, omitsize=True)
 
 
 def ticket_calendar(registration: Registration, manage_url: str) -> bytes:

@@ -13,17 +13,32 @@ from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from colloque import ratelimit
 from colloque.permissions import staff_permission_required
+from press import services as press_services
+from press.badge import badge_code, checkin_token_from_code
+from press.models import AccreditationRequest
 from program.models import Event
+from program.templatetags.colloque import hm
 
 from . import emails, services
 from .forms import UNKNOWN_WORKSHOP, ChangeWorkshopForm, RegistrationForm
 from .models import Registration
-from .selectors import event_registration_state, waitlist_position
-from .tickets import ticket_calendar, ticket_qr_svg, ticket_reference_from_payload
+from .selectors import (
+    DESK_SEARCH_LIMIT,
+    desk_counters,
+    desk_search,
+    event_registration_state,
+    waitlist_position,
+)
+from .tickets import (
+    scanned_code,
+    ticket_calendar,
+    ticket_qr_svg,
+    ticket_reference_from_payload,
+)
 
 
 def _private(view):
@@ -183,32 +198,132 @@ def ticket_ics(request, registration, token):
     return response
 
 
-def _find_ticket(event: Event, code: str) -> Registration | None:
-    """A scanned ticket (signed QR payload) or a reference typed by hand."""
-    code = code.strip()
-    reference = ticket_reference_from_payload(code) if code.startswith("COLLOQUE:") else code
+def _find_ticket(event: Event, code: str) -> Registration | AccreditationRequest | None:
+    """What a desk code names in `event`: a registration (signed ticket code, with or without
+    its desk link, or a reference typed by hand in any case), a press badge
+    (`PRESSE:<token>`, see `press.badge`), or None (a forged or unknown code, or a search)."""
+    code = scanned_code(code)
+    if token := checkin_token_from_code(code):
+        return event.accreditation_requests.filter(checkin_token=token).first()
+    if code[:9].upper() == "COLLOQUE:":
+        reference = ticket_reference_from_payload("COLLOQUE:" + code[9:])
+    else:
+        reference = code if len(code) <= 12 and " " not in code else None
     if not reference:
         return None
     return (event.registrations.select_related("workshop")
-            .filter(reference__iexact=reference[:12]).first())
+            .filter(reference__iexact=reference).first())
 
 
-@staff_permission_required("registrations.change_registration")
+def _is_scanned_code(code: str) -> bool:
+    """A ticket's or a badge's code (not a name to search for)."""
+    return code[:9].upper() == "COLLOQUE:" or checkin_token_from_code(code) is not None
+
+
+def _verdict(registration: Registration) -> str:
+    """What the desk says first about a ticket, in one word for the template."""
+    Status = Registration.Status
+    if registration.is_effectively_expired:
+        return "expired"
+    if registration.status == Status.CONFIRMED:
+        return "arrived" if registration.checked_in_at else "welcome"
+    return registration.status  # pending, waitlisted, cancelled
+
+
+@require_GET
+@staff_permission_required("registrations.check_in_registration")
 def checkin(request):
-    """The welcome desk on the day: scan a ticket (a scanner types its code and Enter), see who
-    it is, their workshop and accessibility needs, and record the arrival."""
+    """The welcome desk on the day, for the « Accueil » group: one field takes a scanned
+    ticket or badge (a handheld scanner types the QR code's link and Enter; a phone camera
+    opens the link itself), a reference, a name or an e-mail address; the page says at once
+    whether the person gets in, with the button that records the arrival (`checkin_arrive`).
+
+    The field is always empty when the page comes back, so that the next scan is not appended
+    to the previous one: the code is never written back into it.
+    """
     event = Event.objects.current_or_404()
-    code = (request.POST.get("code") or request.GET.get("code") or "")[:200]
-    registration = _find_ticket(event, code) if code else None
-    arrived_now = None
-    if request.method == "POST" and registration and "arrive" in request.POST:
-        try:
-            arrived_now = services.registration_check_in(registration=registration,
-                                                         by=request.user)
-        except services.InvalidTransition:
-            arrived_now = None
+    code = scanned_code(request.GET.get("code", ""))[:200]
+    found = _find_ticket(event, code) if code else None
+    results = desk_search(event, code) if code and not found and not _is_scanned_code(code) else []
+    context = {
+        "event": event, "query": code, "counters": desk_counters(event),
+        "registration": found if isinstance(found, Registration) else None,
+        "accreditation": found if isinstance(found, AccreditationRequest) else None,
+        "results": results[:DESK_SEARCH_LIMIT], "more_results": len(results) > DESK_SEARCH_LIMIT,
+        "not_found": bool(code) and not found and not results,
+        "badge_code": badge_code(found.checkin_token)
+        if isinstance(found, AccreditationRequest) else "",
+    }
+    if context["registration"]:
+        context["verdict"] = _verdict(found)
+    return render(request, "registrations/checkin.html", context,
+                  status=404 if context["not_found"] else 200)
+
+
+@staff_permission_required("registrations.check_in_registration")
+@require_POST
+def checkin_arrive(request):
+    """One tap at the desk: record the arrival of the ticket or badge in `code`, then back to
+    an empty desk (POST/redirect/GET) whose message says what was recorded."""
+    event = Event.objects.current_or_404()
+    found = _find_ticket(event, request.POST.get("code", "")[:200])
+    if isinstance(found, Registration):
+        _record_registration_arrival(request, found)
+    elif isinstance(found, AccreditationRequest):
+        _record_badge_arrival(request, found)
+    else:
+        messages.error(request, _("Billet inconnu : arrivée non enregistrée."))
+    return redirect("registrations:checkin")
+
+
+def _record_registration_arrival(request, registration: Registration) -> None:
+    name = registration.full_name
+    try:
+        arrived_now = services.registration_check_in(registration=registration, by=request.user)
+    except services.InvalidTransition:
         registration.refresh_from_db()
-    return render(request, "registrations/checkin.html", {
-        "event": event, "code": code, "registration": registration,
-        "arrived_now": arrived_now, "not_found": bool(code) and registration is None,
-    }, status=404 if code and registration is None else 200)
+        messages.error(request, _("%(name)s : inscription non valide (%(status)s), arrivée non "
+                                  "enregistrée.") % {"name": name,
+                                                     "status": registration.get_status_display()})
+        return
+    registration.refresh_from_db(fields=["checked_in_at"])
+    if not arrived_now:
+        messages.warning(request, _("%(name)s : déjà arrivé·e à %(time)s.")
+                         % {"name": name, "time": hm(registration.checked_in_at)})
+        return
+    if registration.has_workshop_seat:
+        place = registration.workshop.title
+        if registration.workshop.room:
+            place = f"{place} — {registration.workshop.room}"
+        messages.success(request, _("Bienvenue, %(name)s ! Arrivée enregistrée. Atelier : "
+                                    "%(workshop)s.") % {"name": name, "workshop": place})
+    else:
+        messages.success(request, _("Bienvenue, %(name)s ! Arrivée enregistrée.")
+                         % {"name": name})
+
+
+def _record_badge_arrival(request, accreditation: AccreditationRequest) -> None:
+    name = accreditation.full_name
+    try:
+        arrived_now = press_services.accreditation_check_in(accreditation=accreditation,
+                                                            by=request.user)
+    except press_services.BadgeNotValid:
+        messages.error(request, _("%(name)s : accréditation non valide (%(status)s), arrivée non "
+                                  "enregistrée.") % {"name": name,
+                                                     "status": accreditation.get_status_display()})
+        return
+    if arrived_now:
+        messages.success(request, _("Presse : %(name)s (%(outlet)s), arrivée enregistrée.")
+                         % {"name": name, "outlet": accreditation.outlet})
+    else:
+        messages.warning(request, _("%(name)s : déjà arrivé·e à %(time)s.")
+                         % {"name": name, "time": hm(accreditation.checked_in_at)})
+
+
+@require_GET
+@staff_permission_required("registrations.check_in_registration")
+def checkin_counters(request):
+    """The desk's counters alone, which `static/registrations/desk.js` reloads now and then."""
+    event = Event.objects.current_or_404()
+    return render(request, "registrations/_desk_counters.html",
+                  {"event": event, "counters": desk_counters(event)})
