@@ -79,13 +79,3 @@ def test_badge_page_only_once_approved(client, staff_user):
     assert accreditation.event.title in page
     assert badge_url in text(client.get(accreditation.get_absolute_url()))
 
-
-def test_badge_qr_code_leads_security_staff_to_a_check_in_page(client, staff_user,
-                                                                moderator_client):
-    accreditation = AccreditationFactory()
-    services.accreditation_approve(accreditation=accreditation, actor=staff_user)
-    url = f"/presse/gestion/controle/{accreditation.checkin_token}/"
-    assert "Accréditation valide" in text(moderator_client.get(url))
-    assert moderator_client.get("/presse/gestion/controle/inconnu/").status_code == 404
-    client.logout()
-    assert client.get(url).status_code == 302
