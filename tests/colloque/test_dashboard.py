@@ -327,7 +327,8 @@ def test_dashboard_passes_the_automated_accessibility_audit(live_server, chromiu
                                                             django_user_model, width):
     event = EventFactory(plenary_capacity=40, date=timezone.localdate(),  # arrivals shown too
                          registration_opens_at=timezone.now() - dt.timedelta(days=30))
-    workshop = WorkshopFactory(event=event, room="Salle Lobau", capacity=5)
+    workshop = WorkshopFactory(event=event, capacity=5, room="Salon des Arcades", title=(
+        "Atelier 2 — « Tous Mobilisés » : mieux accueillir les élèves et leurs familles"))
     for i, audience in enumerate(list(Audience) * 2):
         RegistrationFactory(event=event, audience=audience, workshop=workshop if i < 4 else None,
                             accessibility_needs=["lsf"] if i % 5 == 0 else [],
