@@ -13,6 +13,13 @@ from django.utils.translation import gettext_lazy as _
 from .querysets import EventManager, SessionQuerySet
 from .templatetags.colloque import hm
 
+# Staff write formatted texts in Markdown; this says how, without the word.
+FORMATTED_TEXT_HELP = _(
+    "Mise en forme : une ligne vide entre deux paragraphes ; **gras** ; *italique* ; "
+    "« - » en début de ligne pour une liste ; « ## » en début de ligne pour un intertitre ; "
+    "[texte du lien](https://adresse-du-site)."
+)
+
 
 def _local(date: dt.date, time: dt.time) -> dt.datetime:
     return dt.datetime.combine(date, time, tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE))
@@ -22,15 +29,22 @@ class Event(models.Model):
     """One edition of the colloquium: a day, a venue, its registration and press windows."""
 
     title = models.CharField(_("titre"), max_length=200)
-    slug = models.SlugField(_("identifiant d'URL"), max_length=100, unique=True)
+    slug = models.SlugField(
+        _("nom court"), max_length=100, unique=True,
+        help_text=_("Sans accents ni espaces, utilisé pour nommer le fichier d'agenda (.ics). "
+                    "Rempli à partir du titre."),
+    )
     summary = models.CharField(
         _("accroche"), max_length=300, blank=True,
         help_text=_("Une phrase, reprise en tête de page et dans les moteurs de recherche."),
     )
     description = models.TextField(
-        _("présentation"), blank=True, help_text=_("Texte en Markdown.")
+        _("présentation"), blank=True, help_text=FORMATTED_TEXT_HELP
     )
-    organisers = models.CharField(_("organisateurs"), max_length=300, blank=True)
+    organisers = models.CharField(
+        _("organisateurs"), max_length=300, blank=True,
+        help_text=_("Signature des e-mails envoyés aux participant·es."),
+    )
     date = models.DateField(_("date"))
     start_time = models.TimeField(_("heure de début"))
     end_time = models.TimeField(_("heure de fin"))
@@ -40,14 +54,26 @@ class Event(models.Model):
         _("jauge de la salle plénière"),
         help_text=_("Nombre de places pour la journée (conférences du matin)."),
     )
-    registration_opens_at = models.DateTimeField(_("ouverture des inscriptions"))
-    registration_closes_at = models.DateTimeField(_("clôture des inscriptions"))
+    registration_opens_at = models.DateTimeField(
+        _("ouverture des inscriptions"),
+        help_text=_("Jour et heure (heure de Paris) où le formulaire d'inscription ouvre."),
+    )
+    registration_closes_at = models.DateTimeField(
+        _("clôture des inscriptions"),
+        help_text=_("Au plus tard au début du colloque."),
+    )
     registrations_closed = models.BooleanField(
         _("inscriptions fermées manuellement"), default=False,
         help_text=_("Cocher pour fermer les inscriptions avant la date de clôture."),
     )
-    press_accreditation_deadline = models.DateTimeField(_("date limite d'accréditation presse"))
-    is_published = models.BooleanField(_("publié"), default=False)
+    press_accreditation_deadline = models.DateTimeField(
+        _("date limite d'accréditation presse"),
+        help_text=_("Après cette date, le formulaire d'accréditation presse est fermé."),
+    )
+    is_published = models.BooleanField(
+        _("publié"), default=False,
+        help_text=_("Décoché : l'événement n'apparaît pas sur le site public."),
+    )
     is_demo = models.BooleanField(
         _("contenu de démonstration"), default=False,
         help_text=_("Affiche un bandeau « contenu de démonstration » sur le site public."),
@@ -118,17 +144,24 @@ class Event(models.Model):
 
 class Speaker(models.Model):
     name = models.CharField(_("nom"), max_length=150)
-    slug = models.SlugField(_("identifiant d'URL"), max_length=160, unique=True, blank=True)
+    slug = models.SlugField(
+        _("nom court"), max_length=160, unique=True, blank=True,
+        help_text=_("Sans accents ni espaces, il sert de lien vers la personne sur la page "
+                    "des intervenant·es. Vide : fait à partir du nom."),
+    )
     role = models.CharField(_("fonction"), max_length=250, blank=True)
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
-    bio = models.TextField(_("biographie"), blank=True)
+    bio = models.TextField(_("biographie"), blank=True, help_text=FORMATTED_TEXT_HELP)
     photo = models.ImageField(_("photo"), upload_to="speakers/", blank=True)
     photo_alt = models.CharField(
         _("texte alternatif de la photo"), max_length=200, blank=True,
         help_text=_("Décrit la photo pour les personnes qui ne la voient pas. "
                     "Vide : « Portrait de » suivi du nom."),
     )
-    is_demo = models.BooleanField(_("contenu de démonstration"), default=False)
+    is_demo = models.BooleanField(
+        _("contenu de démonstration"), default=False,
+        help_text=_("Exemple à remplacer : décochez une fois la fiche vérifiée."),
+    )
 
     class Meta:
         verbose_name = _("intervenant·e")
@@ -167,8 +200,13 @@ class Session(models.Model):
     )
     kind = models.CharField(_("type"), max_length=10, choices=Kind.choices)
     title = models.CharField(_("titre"), max_length=250)
-    slug = models.SlugField(_("identifiant d'URL"), max_length=120)
-    description = models.TextField(_("description"), blank=True, help_text=_("Texte en Markdown."))
+    slug = models.SlugField(
+        _("adresse de la page"), max_length=120,
+        help_text=_("Fin de l'adresse de la page de la séance (/programme/…/), sans accents ni "
+                    "espaces. Rempli à partir du titre ; à ne plus changer une fois le "
+                    "programme diffusé, sinon les liens déjà partagés ne marchent plus."),
+    )
+    description = models.TextField(_("description"), blank=True, help_text=FORMATTED_TEXT_HELP)
     start = models.DateTimeField(_("début"))
     end = models.DateTimeField(_("fin"))
     room = models.CharField(_("salle"), max_length=120, blank=True)
@@ -290,13 +328,18 @@ class SessionSpeaker(models.Model):
         SPEAKER = "speaker", _("Intervenant·e")
         MODERATOR = "moderator", _("Modérateur·rice")
 
-    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="session_speakers")
+    session = models.ForeignKey(
+        Session, verbose_name=_("séance"), on_delete=models.CASCADE,
+        related_name="session_speakers",
+    )
     speaker = models.ForeignKey(
         Speaker, verbose_name=_("intervenant·e"), on_delete=models.CASCADE,
         related_name="session_roles",
     )
     role = models.CharField(_("rôle"), max_length=10, choices=Role.choices, default=Role.SPEAKER)
-    order = models.PositiveSmallIntegerField(_("ordre"), default=0)
+    order = models.PositiveSmallIntegerField(
+        _("ordre"), default=0, help_text=_("Ordre d'affichage : 0 en premier.")
+    )
 
     class Meta:
         verbose_name = _("intervention")
@@ -321,8 +364,11 @@ class Page(models.Model):
 
     slug = models.SlugField(_("page"), max_length=40, choices=Slug.choices, unique=True)
     title = models.CharField(_("titre"), max_length=200)
-    body = models.TextField(_("contenu"), help_text=_("Texte en Markdown."))
-    is_demo = models.BooleanField(_("contenu de démonstration"), default=False)
+    body = models.TextField(_("contenu"), help_text=FORMATTED_TEXT_HELP)
+    is_demo = models.BooleanField(
+        _("contenu de démonstration"), default=False,
+        help_text=_("Texte d'exemple à remplacer : décochez une fois le texte validé."),
+    )
     updated_at = models.DateTimeField(_("mise à jour"), auto_now=True)
 
     class Meta:
