@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from colloque import ratelimit
+from colloque import audit, ratelimit
 from colloque.exports import csv_response, xlsx_response
 from colloque.permissions import staff_permission_required
 from program.models import Event
@@ -141,6 +141,9 @@ def accreditation_document(request, pk):
         handle = accreditation.assignment_letter.open("rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
+    audit.record(user=request.user, kind=audit.Kind.DOCUMENT,
+                 description=_("Document de la demande d'accréditation n° %(pk)d") % {
+                     "pk": accreditation.pk})
     response = FileResponse(
         handle, as_attachment=True, filename=f"accreditation-{accreditation.pk}.{extension}",
         content_type=CONTENT_TYPES.get(extension, "application/octet-stream"),
@@ -159,6 +162,11 @@ def accreditation_checkin(request, token):
     return redirect(f"{reverse('registrations:checkin')}?{query}")
 
 
+def _journal_export(request, accreditations, label: str) -> None:
+    audit.record(user=request.user, kind=audit.Kind.EXPORT, count=len(accreditations),
+                 description=_("Liste %(format)s de la presse accréditée") % {"format": label})
+
+
 def _security_desk_list(request):
     event_id = request.GET.get("event")
     event = (
@@ -174,6 +182,7 @@ def _security_desk_list(request):
 @staff_permission_required("press.view_accreditationrequest")
 def export_csv(request):
     event, accreditations = _security_desk_list(request)
+    _journal_export(request, accreditations, "CSV")
     return csv_response(filename=f"presse-{event.slug}.csv", header=exports.COLUMNS,
                         rows=exports.rows(accreditations))
 
@@ -182,6 +191,7 @@ def export_csv(request):
 @staff_permission_required("press.view_accreditationrequest")
 def export_xlsx(request):
     event, accreditations = _security_desk_list(request)
+    _journal_export(request, accreditations, "XLSX")
     return xlsx_response(filename=f"presse-{event.slug}.xlsx", sheet_title=_("Presse accréditée"),
                          header=exports.COLUMNS, rows=exports.rows(accreditations),
                          widths=exports.WIDTHS)
@@ -191,6 +201,7 @@ def export_xlsx(request):
 @staff_permission_required("press.view_accreditationrequest")
 def export_print(request):
     event, accreditations = _security_desk_list(request)
+    _journal_export(request, accreditations, "imprimable")
     return render(request, "press/security_list.html", {
         "event": event, "accreditations": accreditations,
         "columns": exports.COLUMNS, "rows": exports.rows(accreditations),

@@ -4,6 +4,8 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.urls import reverse
 
+from colloque.models import StaffAction
+
 from .conftest import PDF
 from .factories import AccreditationFactory
 
@@ -56,6 +58,9 @@ def test_staff_with_the_permission_downloads_it(moderator_client, url, accredita
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Type"] == "application/pdf"
     assert b"".join(response.streaming_content) == PDF
+    journal = StaffAction.objects.get()
+    assert journal.username == "presse" and journal.kind == "document"
+    assert journal.description == f"Document de la demande d'accréditation n° {accreditation.pk}"
 
 
 def test_deleted_document_is_a_404_for_staff(moderator_client, url, accreditation):

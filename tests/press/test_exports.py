@@ -7,6 +7,7 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from colloque.models import StaffAction
 from press import services
 
 from .factories import AccreditationFactory
@@ -39,6 +40,8 @@ def test_csv_lists_approved_journalists_and_defuses_formulas(moderator_client, a
     assert rows[2][3:] == ["Télévision", "JRI (journaliste reporter d'images)",
                            "caméra ou appareil photo, trépied", "3"]
     assert "Pending" not in body
+    journal = StaffAction.objects.get()
+    assert (journal.kind, journal.count, journal.username) == ("export", 2, "presse")
 
 
 def test_xlsx_lists_approved_journalists(moderator_client, approved):
