@@ -9,7 +9,6 @@ sanitised filter as the public pages.
 
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.db import models
 from django.forms.models import BaseInlineFormSet
 from django.utils.html import format_html
 from django.utils.text import capfirst, format_lazy
@@ -43,18 +42,8 @@ class LanguageLabelsMixin:
         return field
 
 
-class LabelledFileInput(admin.widgets.AdminFileWidget):
-    """A file field named by its own <label>: Django groups it in a <fieldset> whose legend
-    does not name the input itself, so screen readers announced a nameless button."""
-
-    use_fieldset = False
-
-
 class StaffAdminMixin(LanguageLabelsMixin):
-    formfield_overrides = {
-        models.ImageField: {"widget": LabelledFileInput},
-        models.FileField: {"widget": LabelledFileInput},
-    }
+    """What every programme page shares: language labels and the link to the public page."""
 
     @admin.display(description=_("page publique"))
     def public_link(self, obj):

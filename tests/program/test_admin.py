@@ -172,3 +172,57 @@ def test_admin_moving_the_event_day_flags_its_sessions(staff_client, db):
     assert "18/05/2030" in _errors(response)
     event.refresh_from_db()
     assert event.date == dt.date(2030, 5, 17)
+
+
+def test_admin_labels_say_which_language_each_field_holds(staff_client, demo_event):
+    html = staff_client.get(
+        reverse("admin:program_event_change", args=[demo_event.pk])).content.decode()
+    assert "Titre (français)" in html and "Titre (anglais)" in html
+    assert "Présentation (anglais)" in html
+    assert "Vide : le site en anglais affiche le texte français." in html
+    assert "[en]" not in html and "[fr]" not in html
+
+
+@pytest.mark.parametrize("model", ["event", "session", "speaker", "page"])
+def test_admin_pages_load_nothing_from_outside(staff_client, demo_event, model):
+    """No CDN: modeltranslation's language tabs fetched jQuery UI from ajax.googleapis.com."""
+    for url in (reverse(f"admin:program_{model}_add"),
+                reverse(f"admin:program_{model}_changelist")):
+        html = staff_client.get(url).content.decode()
+        assert 'src="//' not in html and 'src="http' not in html and "googleapis" not in html
+
+
+def test_admin_preview_shows_the_saved_text_as_the_site_does(staff_client, demo_event):
+    page = Page.objects.get(slug="infos-pratiques")
+    page.body_fr = "## Accès\n\nEntrée **rue de Lobau**.\n\n<script>alert(1)</script>"
+    page.save()
+    html = staff_client.get(reverse("admin:program_page_change", args=[page.pk])).content.decode()
+    preview = html.split('class="markdown-preview-body">', 1)[1].split("</details>", 1)[0]
+    assert "<h2>Accès</h2>" in preview and "<strong>rue de Lobau</strong>" in preview
+    assert "<script>" not in preview
+    assert "Aperçu (anglais)" in html
+
+
+def test_admin_add_form_says_there_is_nothing_to_preview_yet(staff_client, db):
+    html = staff_client.get(reverse("admin:program_page_add")).content.decode()
+    assert "Rien à afficher : le texte est vide ou pas encore enregistré." in html
+
+
+def test_admin_event_page_lists_sessions_with_a_link_to_each(staff_client, demo_event):
+    html = staff_client.get(
+        reverse("admin:program_event_change", args=[demo_event.pk])).content.decode()
+    workshop = Session.objects.get(slug="atelier-parents")
+    assert reverse("admin:program_session_change", args=[workshop.pk]) in html
+    assert 'name="sessions-0-title_fr"' in html and 'name="sessions-0-title_en"' not in html
+
+
+def test_admin_inputs_without_a_visible_label_are_named(staff_client, demo_event):
+    """Tabular inline cells and file inputs get a <label> (axe: "label")."""
+    session = Session.objects.get(slug="atelier-parents")
+    html = staff_client.get(
+        reverse("admin:program_session_change", args=[session.pk])).content.decode()
+    assert '<label class="visually-hidden" for="id_session_speakers-0-role">' in html
+    speaker = Speaker.objects.get(slug="claire-moreau")
+    html = staff_client.get(
+        reverse("admin:program_speaker_change", args=[speaker.pk])).content.decode()
+    assert '<label for="id_photo">' in html

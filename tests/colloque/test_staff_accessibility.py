@@ -1,0 +1,93 @@
+"""Automated accessibility audit (axe-core, WCAG 2.1 A/AA rules) of the staff pages.
+
+Staff are civil servants, some of whom use a screen reader or a zoomed screen: the admin
+pages they work in (every model of the programme, the press area and the registrations)
+and the welcome desk are audited as the public pages are, at a desktop width, logged in.
+"""
+
+import pytest
+from django.conf import settings
+from django.contrib import admin
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client, RequestFactory
+from django.urls import reverse
+
+from program.demo import load_demo
+from tests.colloque.test_accessibility import AXE
+
+AUDITED_APPS = ("program", "press", "registrations")
+
+
+def _audit(page, base_url: str, paths: list[str]) -> dict[str, list[str]]:
+    """axe-core's WCAG 2.1 A/AA violations of each page, by path (empty when clean); a page
+    that does not answer 200 is reported too, so one broken page hides none of the others."""
+    problems = {}
+    for path in paths:
+        response = page.goto(base_url + path)
+        if response.status != 200:
+            problems[path] = [f"HTTP {response.status}"]
+            continue
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate(
+            "() => axe.run(document, {runOnly: {type: 'tag', values: "
+            "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
+        )
+        found = [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']]}"
+                 for v in result["violations"]]
+        if found:
+            problems[path] = found
+    return problems
+
+
+def _staff_paths(user) -> list[str]:
+    """The login page aside, every admin page a superuser reaches for the audited apps:
+    index, then for each model its list, the change form of one row and the add form
+    where adding is allowed."""
+    request = RequestFactory().get("/admin/")
+    request.user = user
+    paths = [reverse("admin:index")]
+    for model, model_admin in admin.site._registry.items():
+        opts = model._meta
+        if opts.app_label not in AUDITED_APPS:
+            continue
+        paths.append(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
+        obj = model._default_manager.order_by("pk").first()
+        assert obj is not None, f"no {opts.model_name} to audit: add one in the test data"
+        paths.append(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk]))
+        if model_admin.has_add_permission(request):
+            paths.append(reverse(f"admin:{opts.app_label}_{opts.model_name}_add"))
+    paths.append(reverse("registrations:checkin"))
+    return paths
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_staff_pages_pass_the_automated_accessibility_audit(
+    live_server, chromium, django_user_model
+):
+    from press.models import PressKitDocument
+    from tests.press.factories import AccreditationFactory
+    from tests.registrations.factories import RegistrationFactory
+
+    event = load_demo()
+    RegistrationFactory(event=event, workshop=event.sessions.workshops().first())
+    AccreditationFactory(event=event)
+    PressKitDocument.objects.create(
+        event=event, title="Communiqué de presse",
+        file=SimpleUploadedFile("communique.pdf", b"%PDF-1.4 demo", "application/pdf"),
+    )
+    user = django_user_model.objects.create_superuser("staff", "staff@example.org", "pw")
+    client = Client()
+    client.force_login(user)
+
+    context = chromium.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    problems = _audit(page, live_server.url, [reverse("admin:login")])
+    context.add_cookies([{
+        "name": settings.SESSION_COOKIE_NAME,
+        "value": client.cookies[settings.SESSION_COOKIE_NAME].value, "url": live_server.url,
+    }])
+    problems |= _audit(page, live_server.url, _staff_paths(user))
+    context.close()
+    assert problems == {}, "\n".join(
+        f"{path}: {problem}" for path, found in problems.items() for problem in found)
