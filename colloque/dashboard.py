@@ -13,7 +13,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from press.models import AccreditationRequest
-from registrations.models import Registration, holds_workshop_q
+from registrations.models import Registration, holds_workshop_q, needs_q
 from registrations.selectors import seat_summary
 
 Status = Registration.Status
@@ -29,16 +29,9 @@ NEEDS_ORDER = (
 
 
 def needs_filter(code: str) -> dict[str, str]:
-    """The lookup of registrations asking for the accessibility need `code`, for the ORM and
-    for the admin list's query string.
-
-    `accessibility_needs` is a JSON list of codes: a text match on the quoted code, which
-    SQLite and PostgreSQL both run (`__contains` on a JSON list is PostgreSQL only)."""
-    return {"accessibility_needs__icontains": f'"{code}"'}
-
-
-def needs_q(code: str) -> Q:
-    return Q(**needs_filter(code))
+    """The admin list's query string for the accessibility need `code` (its own filter,
+    `registrations.admin.AccessibilityFilter`, which applies `models.needs_q`)."""
+    return {"besoin": code}
 
 
 def _percent(part: int, whole: int) -> int:

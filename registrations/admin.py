@@ -22,7 +22,7 @@ from program.models import Event
 
 from . import services
 from .exports import export_csv, export_xlsx
-from .models import Registration, RegistrationTransition
+from .models import Registration, RegistrationTransition, needs_q
 from .selectors import seat_summary, waitlist_position
 
 
@@ -99,8 +99,7 @@ class AccessibilityFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() in Registration.Accessibility.values:
-            # JSON list of codes: a text match works on SQLite and PostgreSQL alike.
-            return queryset.filter(accessibility_needs__icontains=f'"{self.value()}"')
+            return queryset.filter(needs_q(self.value()))
         return queryset
 
 

@@ -111,6 +111,14 @@ def waiting_for_workshop_q(now) -> Q:
     )
 
 
+def needs_q(code: str) -> Q:
+    """Registrations that asked for the accessibility need `code`.
+
+    `accessibility_needs` is a JSON list of codes: a text match on the quoted code runs on
+    SQLite and PostgreSQL alike (`__contains` on a JSON list is PostgreSQL only)."""
+    return Q(accessibility_needs__icontains=f'"{code}"')
+
+
 class Registration(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("En attente de confirmation")
