@@ -1,15 +1,20 @@
-"""Admin pages for superusers only: the staff journal and the e-mail queue, in French.
+"""Admin pages for superusers only: the staff journal, the e-mail queue and the login
+lockouts, in French.
 
 django-tasks-db registers its task rows in English with raw codes; they are replaced here by
 a read-only page in words (« E-mails et tâches en file d'attente »), shown to superusers only:
 the rest of the staff never need it.
 """
 
+from axes.admin import AccessAttemptAdmin
+from axes.models import AccessAttempt
+from django.conf import settings
 from django.contrib import admin
 from django.tasks import TaskResultStatus
 from django.utils.translation import gettext_lazy as _
 from django_tasks_db.models import DBTaskResult
 
+from . import audit
 from .models import QueuedTask, StaffAction
 
 
@@ -104,3 +109,40 @@ class TaskAdmin(SuperuserOnlyMixin, admin.ModelAdmin):
         if not obj.exception_class_path:
             return "—"
         return obj.exception_class_path.rsplit(".", 1)[-1]
+
+
+if admin.site.is_registered(AccessAttempt):
+    admin.site.unregister(AccessAttempt)
+
+
+@admin.register(AccessAttempt)
+class LockoutAdmin(SuperuserOnlyMixin, AccessAttemptAdmin):
+    """Failed logins per username and address (django-axes). Deleting a line unlocks that
+    username from that address at once; each unlock goes to the staff journal."""
+
+    list_display = ["attempt_time", "username", "ip_address", "failures_since_start", "state"]
+    list_filter = ["attempt_time"]
+    actions = ["delete_selected"]
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    @admin.display(description=_("état"))
+    def state(self, obj):
+        if obj.failures_since_start >= settings.AXES_FAILURE_LIMIT:
+            return _("bloqué")
+        return _("non bloqué (%(n)d essai(s) restant(s))") % {
+            "n": settings.AXES_FAILURE_LIMIT - obj.failures_since_start}
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        audit.record(user=request.user, kind=audit.Kind.UNLOCK,
+                     description=_("Identifiant « %(username)s » depuis %(ip)s") % {
+                         "username": obj.username, "ip": obj.ip_address})
+
+    def delete_queryset(self, request, queryset):
+        unlocked = [f"{username} ({ip})" for username, ip
+                    in queryset.values_list("username", "ip_address")]
+        super().delete_queryset(request, queryset)
+        audit.record(user=request.user, kind=audit.Kind.UNLOCK, count=len(unlocked),
+                     description=_("Identifiants %(list)s") % {"list": ", ".join(unlocked)})

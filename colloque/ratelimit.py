@@ -5,6 +5,7 @@ default local-memory cache each process counts on its own. `REGISTRATION_RATE_LI
 "N/s", "N/m", "N/h", "N/d" or "off".
 """
 
+import ipaddress
 import time
 
 from django.conf import settings
@@ -36,9 +37,19 @@ def client_ip(request) -> str:
     if proxies > 0:
         forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
                      if a.strip()]
-        if len(forwarded) >= proxies:
+        if len(forwarded) >= proxies and _is_address(forwarded[-proxies]):
             return forwarded[-proxies]
     return request.META.get("REMOTE_ADDR", "")
+
+
+def _is_address(value: str) -> bool:
+    """A forwarded value that is not an address (`ip:port`, garbage) is not used: it would be
+    stored as one (login attempts) or let a client pick its own counter."""
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return True
 
 
 def hit(request, scope: str = "register") -> bool:

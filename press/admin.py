@@ -30,7 +30,8 @@ class PressInfoAdmin(TranslationAdmin):
 class PressKitDocumentAdmin(TranslationAdmin):
     list_display = ["title", "event", "order", "is_published"]
     list_filter = ["event", "is_published"]
-    list_editable = ["order", "is_published"]
+    # No list_editable: the admin renders its inputs without a label (axe-core, screen
+    # readers); order and publication are changed on each document's page.
 
 
 class TransitionInline(admin.TabularInline):

@@ -11,6 +11,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from colloque.models import StaffAction
+
 pytestmark = pytest.mark.django_db
 
 LOGIN = reverse("admin:login")
@@ -118,6 +120,51 @@ def test_a_superuser_unlocks_by_deleting_the_attempt_in_the_admin(client, marie,
                                 {"post": "yes"}, follow=True)
     assert "supprimé avec succès" in text(deleted)
     assert logged_in(log_in(client, "marie"))
+    journal = StaffAction.objects.get()
+    assert journal.kind == "unlock" and journal.username == "staff"
+    assert journal.description == f"Identifiant « marie » depuis {HOME}"
+
+
+def test_the_lockout_list_reads_in_french(staff_client):
+    lock(Client(), "marie")
+    page = text(staff_client.get(reverse("admin:axes_accessattempt_changelist")))
+    assert "bloqué" in page
+    assert "Locked Out" not in page and "Attempt Remaining" not in page
+    assert "Clean up expired attempts" not in page
+
+
+def test_a_password_change_does_not_extend_the_working_day(client, marie):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        assert logged_in(log_in(client, "marie"))
+    with time_machine.travel(start + dt.timedelta(hours=9), tick=False):
+        answer = client.post(reverse("admin:password_change"), {
+            "old_password": PASSWORD, "new_password1": "un-autre-mot-de-passe-2031",
+            "new_password2": "un-autre-mot-de-passe-2031"})
+        assert answer.status_code == 302
+    with time_machine.travel(start + dt.timedelta(hours=10, minutes=30), tick=False):
+        assert client.get(ADMIN).status_code == 302
+
+
+def test_a_forwarded_value_that_is_not_an_address_is_not_trusted(client, marie, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    answer = log_in(client, "marie", "faux", HOME, HTTP_X_FORWARDED_FOR="203.0.113.5:4431")
+    assert answer.status_code == 200
+    assert AccessAttempt.objects.get().ip_address == HOME
+
+
+def test_staff_login_records_are_purged_after_six_months(marie):
+    from axes.models import AccessLog
+    from django.core.management import call_command
+
+    old, recent = (AccessLog.objects.create(username="marie", ip_address=HOME, user_agent="x")
+                   for _ in range(2))
+    for log, days in ((old, 200), (recent, 20)):  # attempt_time is set on creation
+        AccessLog.objects.filter(pk=log.pk).update(
+            attempt_time=timezone.now() - dt.timedelta(days=days))
+    call_command("purge_personal_data", stdout=open("/dev/null", "w"))
+    remaining = set(AccessLog.objects.values_list("pk", flat=True))
+    assert old.pk not in remaining and recent.pk in remaining
 
 
 def test_staff_who_are_not_superusers_cannot_open_the_lockout_pages(client, marie):
