@@ -8,6 +8,7 @@ from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 
 from colloque import audit
+from program.admin import LanguageLabelsMixin
 from program.templatetags.colloque import long_datetime
 
 from . import services
@@ -22,12 +23,12 @@ from .models import (
 
 
 @admin.register(PressInfo)
-class PressInfoAdmin(TranslationAdmin):
+class PressInfoAdmin(LanguageLabelsMixin, TranslationAdmin):
     list_display = ["event", "contact_name", "contact_phone", "arrival_time"]
 
 
 @admin.register(PressKitDocument)
-class PressKitDocumentAdmin(TranslationAdmin):
+class PressKitDocumentAdmin(LanguageLabelsMixin, TranslationAdmin):
     list_display = ["title", "event", "order", "is_published"]
     list_filter = ["event", "is_published"]
     # No list_editable: the admin renders its inputs without a label (axe-core, screen
