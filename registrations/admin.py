@@ -30,7 +30,7 @@ class RegistrationAdminForm(forms.ModelForm):
     """Accessibility needs as checkboxes in words (the column stores their codes)."""
 
     accessibility_needs = forms.TypedMultipleChoiceField(
-        label=_("besoins d'accessibilité"), choices=Registration.Accessibility.choices,
+        label=_("Besoins d'accessibilité"), choices=Registration.Accessibility.choices,
         widget=forms.CheckboxSelectMultiple, required=False,
     )
 
@@ -38,6 +38,22 @@ class RegistrationAdminForm(forms.ModelForm):
         model = Registration
         fields = ("first_name", "last_name", "email", "organisation", "role", "audience",
                   "accessibility_needs", "accessibility_details", "wants_news")
+
+    def clean_email(self):
+        """One active registration per address and event (the unique index): said here in
+        words, since the form does not hold the event and Django would not check it."""
+        email = self.cleaned_data["email"]
+        registration = self.instance
+        if registration.status in Registration.ACTIVE_STATUSES and (
+            Registration.objects.filter(event_id=registration.event_id,
+                                        status__in=Registration.ACTIVE_STATUSES,
+                                        email__iexact=email)
+            .exclude(pk=registration.pk).exists()
+        ):
+            raise forms.ValidationError(_(
+                "Une autre inscription en cours utilise déjà cette adresse e-mail pour ce "
+                "colloque."))
+        return email
 
 
 class CancelForm(forms.Form):

@@ -244,3 +244,19 @@ def test_exports_need_the_export_permission(client, django_user_model, event):
     client.force_login(user)
     response = action(client, "export_as_csv", Registration.objects.all())
     assert response.status_code == 302 and not StaffAction.objects.exists()
+
+
+def test_an_address_already_registered_is_refused_in_words(staff_client, event):
+    RegistrationFactory(event=event, email="deja@example.org")
+    registration = RegistrationFactory(event=event)
+    url = reverse("admin:registrations_registration_change", args=[registration.pk])
+    response = staff_client.post(url, {
+        "first_name": registration.first_name, "last_name": registration.last_name,
+        "email": "DEJA@example.org", "organisation": "", "role": "",
+        "audience": registration.audience, "accessibility_details": "",
+        "transitions-TOTAL_FORMS": "0", "transitions-INITIAL_FORMS": "0",
+    })
+    assert response.status_code == 200
+    assert "Une autre inscription en cours utilise déjà cette adresse" in text(response)
+    registration.refresh_from_db()
+    assert registration.email != "DEJA@example.org"
