@@ -24,6 +24,9 @@ class StaffAction(models.Model):
         CHECK_IN = "check_in", _("Arrivée enregistrée")
         ERASE = "erase", _("Effacement de données personnelles")
         UNLOCK = "unlock", _("Compte débloqué")
+        MAILING = "mailing", _("Envoi groupé")
+        ATTESTATION = "attestation", _("Attestation de présence envoyée")
+        DATA_EXPORT = "data_export", _("Données d'une personne téléchargées")
 
     at = models.DateTimeField(_("le"), default=timezone.now, db_index=True)
     user = models.ForeignKey(

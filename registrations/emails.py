@@ -56,6 +56,56 @@ def send_confirm_request(registration: Registration, *, token: str, again: bool 
     )
 
 
+def _ticket_attachments(registration: Registration, manage_url: str) -> list:
+    """The ticket's QR code and the calendar file, for someone who holds a day seat."""
+    if not registration.has_day_seat:
+        return []
+    return [
+        (f"billet-{registration.reference}.png", ticket_qr_png(registration), "image/png"),
+        (f"{registration.event.slug}.ics", ticket_calendar(registration, manage_url),
+         "text/calendar"),
+    ]
+
+
+def send_reminder(registration: Registration):
+    """A few days before the event: the ticket, the workshop and its room, how to come, and
+    « Je ne pourrai pas venir » (a link to a confirmation page, which frees the seats). Someone
+    on the day's waiting list is told where they stand, with the same link."""
+    token = current_link_token(registration)
+    language = registration.language
+    manage_url = absolute_url("registrations:manage", token=token, language=language)
+    with translation.override(language):
+        practical_url = settings.SITE_URL + reverse("program:page", args=["infos-pratiques"])
+        attachments = _ticket_attachments(registration, manage_url)
+    send_email_now(
+        to=registration.email,
+        template="registrations/emails/reminder",
+        context={
+            "registration": registration, "event": registration.event,
+            "workshop": registration.workshop, "manage_url": manage_url,
+            "release_url": absolute_url("registrations:release", token=token,
+                                        language=language),
+            "practical_url": practical_url, "position": waitlist_position(registration),
+        },
+        language=language,
+        attachments=attachments,
+    )
+
+
+def send_attestation(registration: Registration):
+    """The certificate of attendance (PDF), sent at staff's request."""
+    from .attestation import attestation_filename, attestation_pdf
+
+    send_email_now(
+        to=registration.email,
+        template="registrations/emails/attestation",
+        context={"registration": registration, "event": registration.event},
+        language=registration.language,
+        attachments=[(attestation_filename(registration), attestation_pdf(registration),
+                      "application/pdf")],
+    )
+
+
 def send_status(registration: Registration, *, token: str | None, promoted=False, again=False,
                 changed=False):
     """Where the person stands, with the ticket (QR + .ics) when they hold a day seat.
@@ -64,16 +114,9 @@ def send_status(registration: Registration, *, token: str | None, promoted=False
     """
     token = token or current_link_token(registration)
     manage_url = absolute_url("registrations:manage", token=token, language=registration.language)
-    attachments = []
     with translation.override(registration.language):  # link and calendar in their language
         practical_url = settings.SITE_URL + reverse("program:page", args=["infos-pratiques"])
-        if registration.has_day_seat:
-            attachments = [
-                (f"billet-{registration.reference}.png", ticket_qr_png(registration),
-                 "image/png"),
-                (f"{registration.event.slug}.ics", ticket_calendar(registration, manage_url),
-                 "text/calendar"),
-            ]
+        attachments = _ticket_attachments(registration, manage_url)
     send_email_now(
         to=registration.email,
         template="registrations/emails/status",

@@ -205,6 +205,17 @@ class Registration(models.Model):
     checked_in_at = models.DateTimeField(
         _("arrivée à l'accueil le"), null=True, blank=True, editable=False
     )
+    # Claimed by `send_reminders` with UPDATE … WHERE reminded_at IS NULL: one reminder each.
+    reminded_at = models.DateTimeField(
+        _("rappel envoyé le"), null=True, blank=True, editable=False
+    )
+    accessibility_consent_at = models.DateTimeField(
+        _("accord pour les besoins d'accessibilité donné le"), null=True, blank=True,
+        editable=False,
+    )
+    anonymised_at = models.DateTimeField(
+        _("anonymisée le"), null=True, blank=True, editable=False
+    )
     updated_at = models.DateTimeField(_("mise à jour"), auto_now=True)
 
     objects = RegistrationQuerySet.as_manager()
@@ -364,3 +375,52 @@ class RegistrationTransition(models.Model):
             return (_("atelier changé : aucun") if slug == "-"
                     else _("atelier changé : %(slug)s") % {"slug": slug})
         return self.note
+
+
+class Mailing(models.Model):
+    """A message staff wrote to a segment (`mailings.SEGMENTS`), sent one e-mail per person.
+
+    The record of the sending (who, when, how many); the recipients are not stored: the
+    segment is read when the mailing is sent.
+    """
+
+    class Segment(models.TextChoices):
+        CONFIRMED = "confirmed", _("Toutes les personnes inscrites (confirmées)")
+        WORKSHOP = "workshop", _("Les personnes inscrites à un atelier")
+        DAY_WAITLIST = "day_waitlist", _("La liste d'attente de la journée")
+        WORKSHOP_WAITLIST = "workshop_waitlist", _("La liste d'attente d'un atelier")
+        PRESS = "press", _("Les journalistes accrédité·es")
+        NEWS = "news", _("Les personnes qui ont demandé les nouvelles de l'OPMIRE")
+
+    event = models.ForeignKey(Event, verbose_name=_("événement"), on_delete=models.PROTECT,
+                              related_name="mailings")
+    segment = models.CharField(_("destinataires"), max_length=20, choices=Segment.choices)
+    workshop = models.ForeignKey(
+        Session, verbose_name=_("atelier"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", limit_choices_to={"kind": Session.Kind.WORKSHOP},
+    )
+    subject_fr = models.CharField(_("objet (français)"), max_length=200)
+    body_fr = models.TextField(_("message (français)"))
+    subject_en = models.CharField(_("objet (anglais)"), max_length=200, blank=True)
+    body_en = models.TextField(_("message (anglais)"), blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("envoyé par"), null=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    sent_at = models.DateTimeField(_("envoyé le"), default=timezone.now)
+    recipients = models.PositiveIntegerField(_("nombre de destinataires"), default=0)
+
+    class Meta:
+        verbose_name = _("envoi groupé")
+        verbose_name_plural = _("envois groupés")
+        ordering = ["-sent_at", "-pk"]
+        permissions = [("send_mailing", _("Peut écrire aux inscrit·es (envois groupés)"))]
+
+    def __str__(self):
+        return self.subject_fr
+
+    def text_for(self, language: str) -> tuple[str, str]:
+        """(subject, body) in `language` when a translation is given, else in French."""
+        if language == "en" and self.subject_en.strip() and self.body_en.strip():
+            return self.subject_en, self.body_en
+        return self.subject_fr, self.body_fr

@@ -4,6 +4,9 @@ What holds a seat is defined once, in `registrations.models.holds_day_q` / `hold
 confirmed registrations plus pending ones whose hold has not run out, read from the clock.
 """
 
+import datetime as dt
+
+from django.conf import settings
 from django.db import models
 from django.db.models import Count, Q
 from django.db.models.functions import Coalesce
@@ -193,3 +196,15 @@ def desk_search(event, text: str) -> list[Registration]:
         found = found.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word)
                              | Q(email__icontains=word))
     return list(found.order_by("last_name", "first_name", "pk")[:DESK_SEARCH_LIMIT + 1])
+
+
+def due_for_reminder(today=None):
+    """Registrations to remind today: confirmed or on the day's waiting list, for an event
+    held within REMINDER_DAYS_BEFORE days (today included), not reminded yet."""
+    today = today or timezone.localdate()
+    return Registration.objects.filter(
+        event__date__gte=today,
+        event__date__lte=today + dt.timedelta(days=settings.REMINDER_DAYS_BEFORE),
+        status__in=[Registration.Status.CONFIRMED, Registration.Status.WAITLISTED],
+        reminded_at__isnull=True,
+    ).order_by("pk")

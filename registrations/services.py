@@ -636,6 +636,29 @@ def registration_purge_expired(*, today: dt.date | None = None) -> int:
 
 
 @transaction.atomic
+def registration_claim_reminder(*, registration_id: int, now=None) -> bool:
+    """Mark the registration reminded and queue its reminder, once and only once.
+
+    The claim is one UPDATE … WHERE reminded_at IS NULL: of two runs of `send_reminders`
+    (twice in a day, or at the same time), the second finds the row taken (PostgreSQL
+    makes it wait for the first one's commit, then re-reads the condition) and sends
+    nothing. The e-mail task row is written in the same transaction as the claim.
+    Returns whether this call sent it. Side effect: the reminder e-mail.
+    """
+    now = now or timezone.now()
+    claimed = Registration.objects.filter(
+        pk=registration_id, reminded_at__isnull=True,
+        status__in=[Status.CONFIRMED, Status.WAITLISTED],
+    ).update(reminded_at=now, updated_at=now)
+    if not claimed:
+        return False
+    reference = Registration.objects.filter(pk=registration_id).values_list(
+        "reference", flat=True).get()
+    queue_email(registration=Registration(reference=reference), kind="reminder")
+    return True
+
+
+@transaction.atomic
 def registration_check_in(*, registration: Registration, by=None) -> bool:
     """Day-of arrival at the welcome desk. Only a confirmed registration gets in.
 

@@ -21,7 +21,7 @@ from . import emails
 from .models import Registration
 from .selectors import with_current_event
 
-KINDS = ("confirm_request", "status", "cancelled")
+KINDS = ("confirm_request", "status", "cancelled", "reminder", "attestation")
 # The confirmation link comes first: people wait for it to finish registering (and their
 # seats are held meanwhile); tickets and notices can follow a little later during a rush.
 PRIORITIES = {"confirm_request": 10}
@@ -56,6 +56,15 @@ def send_registration_email(
                                changed=changed)
         elif kind == "cancelled":
             emails.send_cancelled(registration)
+        elif kind == "reminder":
+            if registration.status not in (Registration.Status.CONFIRMED,
+                                           Registration.Status.WAITLISTED):
+                return "no longer active"
+            emails.send_reminder(registration)
+        elif kind == "attestation":
+            if not registration.checked_in_at:
+                return "no arrival recorded"
+            emails.send_attestation(registration)
         else:
             raise ValueError(kind)
     return "queued"

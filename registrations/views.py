@@ -187,6 +187,22 @@ def cancel(request, registration, token):
 
 
 @_private
+def release(request, registration, token):
+    """« Je ne pourrai pas venir », from the reminder: a page asks to confirm (a GET never
+    cancels, so mail scanners cannot); the POST frees the seats for the next in line at once
+    (`services.registration_cancel`)."""
+    if registration.is_effectively_expired:
+        return _expired(request, registration)
+    if request.method == "POST" and registration.is_active:
+        services.registration_cancel(registration=registration)
+        messages.success(request, _("C'est noté : votre place est libérée pour une personne "
+                                    "de la liste d'attente. Merci de nous avoir prévenu·es."))
+        return redirect("registrations:manage", token=token)
+    return render(request, "registrations/release.html", {"registration": registration,
+                                                            "token": token})
+
+
+@_private
 def ticket_ics(request, registration, token):
     if not registration.has_day_seat:
         return render(request, "registrations/link_invalid.html", status=404)

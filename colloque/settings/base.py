@@ -247,3 +247,19 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Attendees after they register (issue 10): `manage.py send_reminders`, run daily, reminds
+# each attendee (and each person on the day's waiting list) this many days before the event.
+REMINDER_DAYS_BEFORE = env.int("REMINDER_DAYS_BEFORE", default=3)
+
+# Public pages (issue 13). Whole public pages are kept in the cache above for anonymous
+# visitors this many seconds (program/cache.py; 0: off), and dropped at once when staff save
+# the programme; the same delay is offered to a front proxy (Cache-Control: s-maxage).
+PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=5)
+# css/colloque.css: Bootstrap and the project's stylesheets joined into one file
+# (program/staticfiles.py).
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "program.staticfiles.StylesheetBundleFinder",
+]
