@@ -15,7 +15,7 @@ from django.urls import reverse
 from program.demo import load_demo
 from tests.colloque.test_accessibility import AXE
 
-AUDITED_APPS = ("program", "press", "registrations")
+AUDITED_APPS = ("program", "press", "registrations", "colloque", "axes")
 
 
 def _audit(page, base_url: str, paths: list[str]) -> dict[str, list[str]]:
@@ -60,6 +60,28 @@ def _staff_paths(user) -> list[str]:
     return paths
 
 
+def _journal_queue_and_lockout_rows(user):
+    """One row for each superuser page: the staff journal, the e-mail queue, the lockouts."""
+    import datetime as dt
+
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+    from django.utils import timezone
+
+    from colloque import audit
+    from colloque.models import QueuedTask
+
+    audit.record(user=user, kind=audit.Kind.EXPORT, description="Export CSV", count=3)
+    QueuedTask.objects.create(task_path="colloque.mail.deliver_email", args_kwargs={},
+                              backend_name="default", run_after=timezone.now(),
+                              finished_at=timezone.now() + dt.timedelta(seconds=1))
+    for model in (AccessAttempt, AccessFailureLog, AccessLog):
+        fields = {"username": "marie", "ip_address": "203.0.113.10", "user_agent": "x",
+                  "path_info": "/admin/login/"}
+        if model is AccessAttempt:
+            fields["failures_since_start"] = 5
+        model.objects.create(**fields)
+
+
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_staff_pages_pass_the_automated_accessibility_audit(
@@ -77,6 +99,7 @@ def test_staff_pages_pass_the_automated_accessibility_audit(
         file=SimpleUploadedFile("communique.pdf", b"%PDF-1.4 demo", "application/pdf"),
     )
     user = django_user_model.objects.create_superuser("staff", "staff@example.org", "pw")
+    _journal_queue_and_lockout_rows(user)
     client = Client()
     client.force_login(user)
 
