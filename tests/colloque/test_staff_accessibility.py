@@ -114,3 +114,40 @@ def test_staff_pages_pass_the_automated_accessibility_audit(
     context.close()
     assert problems == {}, "\n".join(
         f"{path}: {problem}" for path, found in problems.items() for problem in found)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_cancel_and_erase_confirmation_pages_pass_the_audit(live_server, chromium,
+                                                                 django_user_model):
+    """The pages an action opens before it runs (the reason to give, the erasure warning)."""
+    from tests.registrations.factories import RegistrationFactory
+
+    event = load_demo()
+    registration = RegistrationFactory(event=event)
+    user = django_user_model.objects.create_superuser("staff", "staff@example.org", "pw")
+    client = Client()
+    client.force_login(user)
+    context = chromium.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
+    context.add_cookies([{
+        "name": settings.SESSION_COOKIE_NAME,
+        "value": client.cookies[settings.SESSION_COOKIE_NAME].value, "url": live_server.url,
+    }])
+    page = context.new_page()
+    problems = {}
+    for action, heading in (("cancel", "Annuler des inscriptions"),
+                            ("erase", "Effacer des inscriptions")):
+        page.goto(live_server.url + reverse("admin:registrations_registration_changelist"))
+        page.check(f'input[name="_selected_action"][value="{registration.pk}"]')
+        page.select_option('select[name="action"]', action)
+        page.click('button[name="index"]')
+        page.wait_for_selector(f"text={heading}")
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate(
+            "() => axe.run(document, {runOnly: {type: 'tag', values: "
+            "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})")
+        found = [v["id"] for v in result["violations"]]
+        if found:
+            problems[action] = found
+    context.close()
+    assert problems == {}
