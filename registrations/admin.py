@@ -13,16 +13,18 @@ staff journal (`colloque.audit`).
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from colloque import audit
-from program.models import Event
+from program.models import Event, Session
 
-from . import services
+from . import mailings, services
 from .exports import export_csv, export_xlsx
-from .models import Registration, RegistrationTransition, needs_q
+from .models import Mailing, Registration, RegistrationTransition, needs_q
 from .selectors import seat_summary, waitlist_position
 
 
@@ -300,3 +302,87 @@ class RegistrationAdmin(admin.ModelAdmin):
             "%(n)d inscriptions effacées ; leurs places sont réattribuées.",
             len(references)) % {"n": len(references)}, messages.SUCCESS)
         return None
+
+
+class MailingForm(forms.ModelForm):
+    class Meta:
+        model = Mailing
+        fields = ("segment", "workshop", "subject_fr", "body_fr", "subject_en", "body_en")
+        widgets = {"body_fr": forms.Textarea(attrs={"rows": 10, "cols": 80}),
+                   "body_en": forms.Textarea(attrs={"rows": 10, "cols": 80})}
+        help_texts = {
+            "workshop": _("Seulement pour « les personnes inscrites à un atelier » et « la liste "
+                          "d'attente d'un atelier »."),
+            "body_fr": _("Texte simple : « Bonjour <prénom>, » est ajouté avant, la signature "
+                         "des organisateurs après. Les adresses web deviennent des liens."),
+            "subject_en": _("Facultatif : les personnes inscrites en anglais reçoivent ce texte "
+                            "s'il est donné (objet et message), sinon le texte français."),
+        }
+
+    def __init__(self, *args, event, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.event = event
+        self.fields["workshop"].queryset = Session.objects.filter(event=event).workshops()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("segment") in mailings.SEGMENTS_WITH_WORKSHOP and not data.get("workshop"):
+            self.add_error("workshop", _("Choisissez l'atelier."))
+        if data.get("segment") not in mailings.SEGMENTS_WITH_WORKSHOP:
+            data["workshop"] = None
+        english = [(data.get(name) or "").strip() for name in ("subject_en", "body_en")]
+        if bool(english[0]) != bool(english[1]):
+            self.add_error("body_en", _("Donnez l'objet et le message en anglais, ou aucun des "
+                                        "deux."))
+        return data
+
+
+@admin.register(Mailing)
+class MailingAdmin(admin.ModelAdmin):
+    """Envois groupés: write, preview (rendered e-mail, number of recipients), then send."""
+
+    list_display = ("subject_fr", "segment", "workshop", "recipients", "sent_by", "sent_at")
+    list_filter = ("segment",)
+    readonly_fields = ("event", "segment", "workshop", "subject_fr", "body_fr", "subject_en",
+                       "body_en", "recipients", "sent_by", "sent_at")
+
+    def has_add_permission(self, request):
+        return request.user.has_perm("registrations.send_mailing")
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def add_view(self, request, form_url="", extra_context=None):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        event = Event.objects.current()
+        if event is None:
+            self.message_user(request, _("Aucun événement en cours."), messages.ERROR)
+            return redirect("admin:registrations_mailing_changelist")
+        form = MailingForm(request.POST or None, event=event)
+        context = {**self.admin_site.each_context(request), "title": _("Nouvel envoi groupé"),
+                   "opts": self.model._meta, "form": form, "event": event}
+        if request.method == "POST" and form.is_valid():
+            mailing = form.save(commit=False)
+            people = mailings.recipients(event=event, segment=mailing.segment,
+                                         workshop=mailing.workshop)
+            if "_send" in request.POST and request.POST.get("seen") == str(len(people)) and people:
+                mailing = mailings.mailing_send(mailing=mailing, by=request.user)
+                self.message_user(request, ngettext(
+                    "Envoi groupé en cours : %(n)d e-mail part dans la file d'envoi.",
+                    "Envoi groupé en cours : %(n)d e-mails partent dans la file d'envoi.",
+                    mailing.recipients) % {"n": mailing.recipients}, messages.SUCCESS)
+                return redirect("admin:registrations_mailing_changelist")
+            if "_send" in request.POST:
+                self.message_user(request, _("Le nombre de destinataires a changé depuis "
+                                             "l'aperçu : vérifiez-le, puis envoyez."),
+                                  messages.WARNING)
+            context.update(count=len(people), previews=[
+                (_("En français"), mailings.preview(mailing, "fr")),
+                *([(_("En anglais"), mailings.preview(mailing, "en"))]
+                  if mailing.subject_en.strip() else []),
+            ])
+        return TemplateResponse(request, "registrations/admin/mailing.html", context)

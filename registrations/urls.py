@@ -15,5 +15,7 @@ urlpatterns = [
     path("inscription/gerer/<str:token>/atelier/", views.change_workshop, name="change-workshop"),
     path("inscription/gerer/<str:token>/annuler/", views.cancel, name="cancel"),
     path("inscription/gerer/<str:token>/je-ne-viendrai-pas/", views.release, name="release"),
+    path("inscription/nouvelles/desabonnement/<str:token>/", views.unsubscribe,
+         name="unsubscribe"),
     path("inscription/gerer/<str:token>/agenda.ics", views.ticket_ics, name="ticket-ics"),
 ]

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from colloque import ratelimit
@@ -23,7 +24,7 @@ from press.models import AccreditationRequest
 from program.models import Event
 from program.templatetags.colloque import hm
 
-from . import emails, services
+from . import emails, mailings, services
 from .forms import UNKNOWN_WORKSHOP, ChangeWorkshopForm, RegistrationForm
 from .models import Registration
 from .selectors import (
@@ -200,6 +201,22 @@ def release(request, registration, token):
         return redirect("registrations:manage", token=token)
     return render(request, "registrations/release.html", {"registration": registration,
                                                             "token": token})
+
+
+@never_cache
+@csrf_exempt  # RFC 8058: mail clients POST « List-Unsubscribe=One-Click », without a cookie
+def unsubscribe(request, token):
+    """Stop the OPMIRE's news: the link of each « news » mailing. A GET asks, a POST (the page's
+    button, or a mail client's one-click) unsubscribes; the signed token is the authority."""
+    reference = mailings.reference_from_unsubscribe_token(token)
+    if reference is None:
+        return render(request, "registrations/link_invalid.html", status=404)
+    done = request.method == "POST"
+    if done:
+        mailings.news_unsubscribe(reference=reference)
+    response = render(request, "registrations/unsubscribe.html", {"done": done})
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
 
 
 @_private
