@@ -146,8 +146,8 @@ class RegistrationAdmin(admin.ModelAdmin):
                                  "cancelled_at", "expired_at", "checked_in_at", "updated_at")}),
     )
     inlines = [TransitionInline]
-    actions = ["resend", "cancel", "promote", "check_in", "export_as_csv", "export_as_xlsx",
-               "erase"]
+    actions = ["resend", "cancel", "promote", "check_in", "send_attestation", "export_as_csv",
+               "export_as_xlsx", "erase"]
     change_list_template = "admin/registrations/registration/change_list.html"
 
     def has_add_permission(self, request):
@@ -266,6 +266,20 @@ class RegistrationAdmin(admin.ModelAdmin):
     def check_in(self, request, queryset):
         self._each(request, queryset, services.registration_check_in,
                    _("%(n)d arrivée(s) enregistrée(s)."))
+
+    @admin.action(description=_("Envoyer l'attestation de présence (arrivée enregistrée)"),
+                  permissions=["change"])
+    def send_attestation(self, request, queryset):
+        sent = []
+
+        def send(*, registration, by):
+            services.registration_send_attestation(registration=registration, by=by)
+            sent.append(registration.reference)
+
+        self._each(request, queryset, send, _("Attestation envoyée à %(n)d personne(s)."))
+        if sent:
+            audit.record(user=request.user, kind=audit.Kind.ATTESTATION, count=len(sent),
+                         description=_("Inscriptions %(refs)s") % {"refs": ", ".join(sent)})
 
     def _export(self, request, queryset, export, label):
         audit.record(user=request.user, kind=audit.Kind.EXPORT, count=queryset.count(),

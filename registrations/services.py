@@ -659,6 +659,15 @@ def registration_claim_reminder(*, registration_id: int, now=None) -> bool:
 
 
 @transaction.atomic
+def registration_send_attestation(*, registration: Registration, by=None) -> None:
+    """E-mail the certificate of attendance (PDF). Raises InvalidTransition when no arrival
+    was recorded for this registration. Side effect: the e-mail, rendered by the worker."""
+    if not Registration.objects.filter(pk=registration.pk, checked_in_at__isnull=False).exists():
+        raise InvalidTransition("no arrival recorded")
+    queue_email(registration=registration, kind="attestation")
+
+
+@transaction.atomic
 def registration_check_in(*, registration: Registration, by=None) -> bool:
     """Day-of arrival at the welcome desk. Only a confirmed registration gets in.
 

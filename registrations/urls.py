@@ -17,5 +17,7 @@ urlpatterns = [
     path("inscription/gerer/<str:token>/je-ne-viendrai-pas/", views.release, name="release"),
     path("inscription/nouvelles/desabonnement/<str:token>/", views.unsubscribe,
          name="unsubscribe"),
+    path("inscription/gerer/<str:token>/attestation.pdf", views.attestation,
+         name="attestation"),
     path("inscription/gerer/<str:token>/agenda.ics", views.ticket_ics, name="ticket-ics"),
 ]

@@ -25,6 +25,7 @@ from program.models import Event
 from program.templatetags.colloque import hm
 
 from . import emails, mailings, services
+from .attestation import attestation_available, attestation_filename, attestation_pdf
 from .forms import UNKNOWN_WORKSHOP, ChangeWorkshopForm, RegistrationForm
 from .models import Registration
 from .selectors import (
@@ -138,6 +139,7 @@ def manage(request, registration, token):
         "registration": registration, "token": token,
         "position": waitlist_position(registration),
         "qr_svg": ticket_qr_svg(registration) if registration.has_day_seat else "",
+        "attestation": attestation_available(registration),
         "workshop_form": ChangeWorkshopForm(event=registration.event,
                                             initial={"workshop": registration.workshop_id}),
     }
@@ -216,6 +218,17 @@ def unsubscribe(request, token):
         mailings.news_unsubscribe(reference=reference)
     response = render(request, "registrations/unsubscribe.html", {"done": done})
     response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@_private
+def attestation(request, registration, token):
+    """The certificate of attendance, once the event has started, for a recorded arrival."""
+    if not attestation_available(registration):
+        return render(request, "registrations/link_invalid.html", status=404)
+    response = HttpResponse(attestation_pdf(registration), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{attestation_filename(registration)}"')
     return response
 
 
