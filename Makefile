@@ -4,6 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Every command here runs the development settings; manage.py alone defaults to production.
+export DJANGO_SETTINGS_MODULE ?= colloque.settings.local
 # Python >= 3.12: the pyenv version named in .python-version, else the first one on PATH
 PYTHON ?= $(shell for p in python3.13 python3.12 python3; do \
 	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then echo $$p; break; fi; done)
@@ -15,13 +17,15 @@ help:
 	@echo "make test   - run the whole test suite"
 	@echo "make lint   - ruff on the whole project"
 	@echo "make bench  - registration rush against gunicorn on PostgreSQL"
-	@echo "make lock   - regenerate requirements.lock from pyproject.toml"
+	@echo "make lock   - regenerate requirements.lock (production) and requirements-dev.lock"
 
-$(VENV)/.installed: pyproject.toml requirements.lock
+# A developer's machine installs requirements-dev.lock (production's requirements.lock plus
+# pytest, Playwright, ruff); production installs requirements.lock alone.
+$(VENV)/.installed: pyproject.toml requirements-dev.lock
 	@test -n "$(PYTHON)" || { echo "Python >= 3.12 is required (pyenv install 3.13)"; exit 1; }
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
+	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.lock
 	touch $@
 
 install: $(VENV)/.installed
@@ -49,7 +53,7 @@ superuser: install
 	$(PY) manage.py createsuperuser
 
 test: install locale/en/LC_MESSAGES/django.mo
-	$(PY) -m pytest $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=colloque.settings.test $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install
 	$(PY) -m ruff check .
@@ -59,7 +63,8 @@ bench: install
 
 lock:
 	$(PY) -m pip install --quiet uv
-	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --python-version 3.12 --generate-hashes -o requirements.lock
+	$(VENV)/bin/uv pip compile pyproject.toml --extra s3 --python-version 3.12 --generate-hashes -o requirements.lock
+	$(VENV)/bin/uv pip compile pyproject.toml --extra s3 --extra dev --python-version 3.12 --generate-hashes -o requirements-dev.lock
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3* media private-media

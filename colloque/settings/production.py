@@ -10,7 +10,9 @@ try:
     SECRET_KEY = env("DJANGO_SECRET_KEY")
 except ImproperlyConfigured as exc:
     raise ImproperlyConfigured(
-        "DJANGO_SECRET_KEY is not set: production refuses to start without a secret key."
+        "DJANGO_SECRET_KEY is not set: production refuses to start without a secret key. "
+        "(manage.py runs the production settings unless DJANGO_SETTINGS_MODULE says otherwise; "
+        "on a developer's machine use the Makefile, which sets colloque.settings.local.)"
     ) from exc
 if len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("DJANGO_SECRET_KEY must be at least 50 characters long.")

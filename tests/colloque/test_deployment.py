@@ -2,6 +2,7 @@
 
 import json
 import os
+import shlex
 import socket
 import subprocess
 import sys
@@ -72,6 +73,57 @@ def test_procfile_names_web_release_and_worker():
     assert "$PORT" in lines["web"]
     assert "migrate" in lines["release"]
     assert "db_worker" in lines["worker"]
+
+
+def _procfile() -> dict[str, str]:
+    return {
+        name.strip(): command.strip()
+        for name, command in (
+            line.split(":", 1) for line in (ROOT / "Procfile").read_text().splitlines() if line
+        )
+    }
+
+
+def _as_production_runs_it(command: str, **env) -> subprocess.CompletedProcess:
+    """A Procfile command started as the PaaS starts it: no DJANGO_SETTINGS_MODULE."""
+    argv = shlex.split(command.replace("$PORT", str(_free_port())))
+    executables = {"python": sys.executable,
+                   "gunicorn": str(Path(sys.executable).parent / "gunicorn")}
+    argv[0] = executables.get(argv[0], argv[0])
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    environment.update(env)
+    return subprocess.run(argv, cwd=ROOT, env=environment, capture_output=True, text=True,
+                          timeout=60)
+
+
+@pytest.mark.parametrize("process", ["web", "release", "worker"])
+def test_every_procfile_process_runs_the_production_settings(process):
+    """Only the production settings refuse to start without a secret key: a process that
+    starts without one would run with development settings (DEBUG, a public key)."""
+    result = _as_production_runs_it(_procfile()[process])
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is not set" in result.stderr
+
+
+def test_scheduled_commands_run_the_production_settings():
+    result = _as_production_runs_it("python manage.py purge_personal_data")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is not set" in result.stderr
+
+
+def test_manage_py_resolves_to_the_production_settings(tmp_path):
+    result = _as_production_runs_it(
+        "python manage.py shell -c 'from django.conf import settings; "
+        "print(settings.SETTINGS_MODULE, settings.DEBUG)'",
+        DJANGO_SECRET_KEY="k" * 30 + "-production-secret-0123456789-abcdef",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-2:] == ["colloque.settings.production", "False"]
+
+
+def test_the_worker_runs_without_the_autoreloader():
+    assert "--no-reload" in shlex.split(_procfile()["worker"])
 
 
 def _free_port() -> int:
