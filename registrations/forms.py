@@ -84,10 +84,13 @@ class RegistrationForm(forms.Form):
         label=_("Précisions (facultatif)"), max_length=500, required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    privacy_consent = forms.BooleanField(
-        label=_("J'accepte que mes données soient utilisées pour gérer mon inscription, "
-                "comme le décrit la notice ci-dessus."),
-        error_messages={"required": _("Votre accord est nécessaire pour vous inscrire.")},
+    accessibility_consent = forms.BooleanField(
+        label=_("J'accepte que ces informations sur ma santé (besoins d'accessibilité) soient "
+                "utilisées uniquement pour organiser mon accueil le jour du colloque, puis "
+                "supprimées."),
+        required=False,
+        help_text=_("Facultatif. Sans votre accord, vos besoins ne sont pas enregistrés ; vous "
+                    "pouvez aussi nous écrire."),
     )
     wants_news = forms.BooleanField(
         label=_("Je souhaite être informé·e des prochains événements de l'OPMIRE (facultatif)."),
@@ -111,10 +114,11 @@ class RegistrationForm(forms.Form):
         notice = format_html(
             '<div class="registration-notice small mb-3" id="notice-donnees"><p class="mb-1">{}</p>'
             '<p class="mb-0"><a href="{}">{}</a></p></div>',
-            _("Vos données (identité, coordonnées, atelier, besoins d'accessibilité) servent "
-              "uniquement à organiser le colloque ; l'OPMIRE (Ville de Paris) en est responsable. "
-              "Elles sont conservées jusqu'à trois mois après l'événement, puis supprimées. "
-              "Vous pouvez annuler votre inscription à tout moment avec le lien reçu par e-mail."),
+            _("Vos données (identité, coordonnées, atelier) servent uniquement à organiser le "
+              "colloque, mission d'intérêt public de la Ville de Paris (OPMIRE), responsable du "
+              "traitement. Elles sont anonymisées trois mois après l'événement. Avec le lien "
+              "reçu par e-mail, vous pouvez à tout moment les télécharger, annuler ou effacer "
+              "votre inscription."),
             privacy_url, _("En savoir plus sur vos données personnelles"),
         )
         helper = FormHelper()
@@ -124,8 +128,9 @@ class RegistrationForm(forms.Form):
             Fieldset(_("Vos coordonnées"), "first_name", "last_name", "email", "organisation",
                      "role", "audience"),
             Fieldset(_("L'après-midi"), "workshop"),
-            Fieldset(_("Accessibilité"), "accessibility_needs", "accessibility_details"),
-            Fieldset(_("Vos données"), HTML(notice), "privacy_consent", "wants_news"),
+            Fieldset(_("Accessibilité"), "accessibility_needs", "accessibility_details",
+                     "accessibility_consent"),
+            Fieldset(_("Vos données"), HTML(notice), "wants_news"),
             Div("website", css_class="hp-field", aria_hidden="true"),
             Submit("submit", _("Envoyer mon inscription"), css_class="btn-lg"),
         )
@@ -157,6 +162,17 @@ class RegistrationForm(forms.Form):
 
     def clean_email(self):
         return self.cleaned_data["email"].strip()
+
+    def clean(self):
+        """Accessibility needs are health data (RGPD art. 9): kept only with their own
+        consent. Needs given without it are refused in words, so nobody believes them noted."""
+        data = super().clean()
+        needs = data.get("accessibility_needs") or (data.get("accessibility_details") or "").strip()
+        if needs and not data.get("accessibility_consent"):
+            self.add_error("accessibility_consent", _(
+                "Pour que nous enregistrions vos besoins d'accessibilité, cochez cette case ; "
+                "sinon, décochez vos besoins."))
+        return data
 
     def clean_website(self):
         return self.cleaned_data.get("website", "")

@@ -338,6 +338,7 @@ def registration_create(
     workshop_id: int | None = None,
     accessibility_needs: list[str] | tuple = (),
     accessibility_details: str = "",
+    accessibility_consent: bool = False,
     wants_news: bool = False,
     language: str = "fr",
 ) -> tuple[Registration, bool]:
@@ -348,8 +349,11 @@ def registration_create(
     Side effects: seats held or a place on a waiting list; e-mail asking for confirmation.
     Raises RegistrationClosed, WorkshopUnavailable (`workshop_id` is not one of the event's
     workshops: checked here, under the lock, so the form needs no query for it).
+    Accessibility needs are health data: stored only with `accessibility_consent`.
     """
     email = email.strip()
+    if not accessibility_consent:
+        accessibility_needs, accessibility_details = (), ""
     registration = Registration(
         event_id=event.pk, workshop_id=workshop_id, reference=_new_reference(),
         first_name=first_name, last_name=last_name, email=email, organisation=organisation,
@@ -373,7 +377,11 @@ def registration_create(
         _, counts = _fill_waitlists(event, now)
         if workshop_id is not None and workshop_id not in counts["workshops"]:
             raise WorkshopUnavailable(workshop_id)  # rolls back anything done above
-        registration.created_at = registration.consented_at = now
+        registration.created_at = now
+        # The registration rests on the public-interest mission, not on consent: the only
+        # consent asked is for the accessibility needs (health data).
+        if registration.accessibility_needs or registration.accessibility_details:
+            registration.accessibility_consent_at = now
         registration.hold_expires_at = now + dt.timedelta(
             minutes=settings.REGISTRATION_HOLD_MINUTES)
         registration.event_waitlist_seq = registration.workshop_waitlist_seq = None

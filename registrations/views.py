@@ -96,6 +96,7 @@ def register(request):
                     audience=data["audience"], workshop_id=data["workshop"],
                     accessibility_needs=data["accessibility_needs"],
                     accessibility_details=data["accessibility_details"],
+                    accessibility_consent=data["accessibility_consent"],
                     wants_news=data["wants_news"], language=get_language(),
                 )
             except services.RegistrationClosed:

@@ -32,7 +32,7 @@ def form_data():
             "first_name": "Awa", "last_name": "Traoré", "email": "awa@example.org",
             "organisation": "Collège Jean-Jaurès", "role": "Principale",
             "audience": "teacher", "workshop": "", "accessibility_needs": [],
-            "accessibility_details": "", "privacy_consent": "on",
+            "accessibility_details": "",
         }
         data.update(overrides)
         return {k: v for k, v in data.items() if v is not None}

@@ -24,8 +24,8 @@ def post(client, capture, data, **extra):
 
 @pytest.mark.parametrize("overrides, field, message", [
     ({"email": "pas-une-adresse"}, "email", "Saisissez une adresse e-mail valide"),
-    ({"privacy_consent": None}, "privacy_consent",
-     "Votre accord est nécessaire pour vous inscrire."),
+    ({"accessibility_needs": ["lsf"]}, "accessibility_consent",
+     "Pour que nous enregistrions vos besoins d'accessibilité, cochez cette case"),
     ({"first_name": "x" * 10_000}, "first_name", "au plus 100 caractères"),
     ({"organisation": "x" * 10_000}, "organisation", "au plus 200 caractères"),
     ({"accessibility_details": "x" * 10_000}, "accessibility_details", "au plus 500 caractères"),
@@ -60,7 +60,7 @@ def test_workshop_of_another_event_is_refused(client, event, form_data,
 def test_required_fields_are_marked(client, event):
     text = client.get(URL).text
     assert "Les champs marqués d'un astérisque (*) sont obligatoires." in html.unescape(text)
-    assert text.count('class="asteriskField"') >= 5
+    assert text.count('class="asteriskField"') >= 4  # names, e-mail, audience
     assert 'href="/donnees-personnelles/"' in text or "donnees-personnelles" in text
 
 

@@ -18,6 +18,7 @@ def test_phone_registration_with_error_summary_then_confirmation(live_server, ch
     page.fill("#id_first_name", "Awa")
     page.fill("#id_email", "pas-une-adresse")
     page.click("main input[type=submit]")
+    page.wait_for_load_state()
     # The summary takes the focus so that a screen reader announces it.
     assert page.evaluate("document.activeElement.id") == "error-summary"
     page.click("#error-summary a[href='#id_email']")
@@ -28,7 +29,6 @@ def test_phone_registration_with_error_summary_then_confirmation(live_server, ch
     page.fill("#id_email", "awa@example.org")
     page.select_option("#id_audience", "parent")
     page.get_by_label("Parents et mixité").check()
-    page.check("#id_privacy_consent")
     page.click("main input[type=submit]")
     assert page.locator("h1").inner_text() == "Vérifiez votre messagerie"
 

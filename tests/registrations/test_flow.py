@@ -46,7 +46,8 @@ def test_register_confirm_manage_change_cancel(client, workshops, form_data,
     assert "Je ne participerai pas à un atelier" in page.text
 
     response = register(client, django_capture_on_commit_callbacks,
-                        form_data(workshop=secteurs.pk, accessibility_needs=["lsf"]))
+                        form_data(workshop=secteurs.pk, accessibility_needs=["lsf"],
+                                  accessibility_consent="on"))
     assert response.status_code == 302
     assert response["Location"] == reverse("registrations:submitted")
     registration = Registration.objects.get()
