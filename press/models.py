@@ -202,6 +202,9 @@ class AccreditationRequest(models.Model):
     checked_in_at = models.DateTimeField(
         _("arrivée à l'accueil le"), null=True, blank=True, editable=False
     )
+    anonymised_at = models.DateTimeField(
+        _("anonymisée le"), null=True, blank=True, editable=False
+    )
     created_at = models.DateTimeField(_("demandé le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("mis à jour le"), auto_now=True)
 

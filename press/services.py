@@ -28,6 +28,7 @@ from .models import (
     AccreditationTransition,
     PressInfo,
     Status,
+    new_token,
 )
 
 
@@ -163,25 +164,39 @@ def accreditation_submit(
     return accreditation
 
 
-def accreditation_purge_expired(*, today: dt.date | None = None) -> int:
-    """Delete the requests (and documents) of editions held more than
-    PERSONAL_DATA_RETENTION_DAYS ago.
-
-    Announced on the form (« supprimées trois mois après le colloque »); run daily by
-    `manage.py purge_personal_data`. Returns the number of requests deleted.
-    """
+def accreditations_to_anonymise(*, today: dt.date | None = None):
     today = today or timezone.localdate()
-    expired = AccreditationRequest.objects.filter(
-        event__date__lt=today - dt.timedelta(days=settings.PERSONAL_DATA_RETENTION_DAYS)
+    return AccreditationRequest.objects.filter(
+        event__date__lt=today - dt.timedelta(days=settings.PERSONAL_DATA_RETENTION_DAYS),
+        anonymised_at__isnull=True,
     )
+
+
+def accreditation_purge_expired(*, today: dt.date | None = None) -> int:
+    """Anonymise the requests of editions held more than PERSONAL_DATA_RETENTION_DAYS ago and
+    delete their documents; status, media type, role and arrival stay for the figures.
+
+    Announced on the form; run daily by `manage.py purge_personal_data`. Returns how many.
+    """
     count = 0
-    for accreditation in expired.iterator():
+    for accreditation in accreditations_to_anonymise(today=today).iterator():
         with transaction.atomic():
             if accreditation.assignment_letter:
                 name = accreditation.assignment_letter.name
                 storage = accreditation.assignment_letter.storage
                 transaction.on_commit(lambda n=name, s=storage: s.delete(n))
-            accreditation.delete()
+            now = timezone.now()
+            AccreditationRequest.objects.filter(pk=accreditation.pk).update(
+                first_name="", last_name="", email=f"presse-{accreditation.pk}@anonyme.invalid",
+                phone="", outlet="", assignment_letter="",
+                # A card number or a letter while undecided (a database constraint): a dash.
+                press_card_number="" if accreditation.is_final else "-",
+                interview_wishes="", token=new_token(), checkin_token=new_token(),
+                documents_deleted_at=accreditation.documents_deleted_at or (
+                    now if accreditation.assignment_letter else None),
+                anonymised_at=now, updated_at=now,
+            )
+            accreditation.transitions.update(message="")
             count += 1
     return count
 

@@ -27,7 +27,7 @@ from colloque import sql
 from program.models import Event, Session
 
 from .emails import current_link_token
-from .models import Registration, RegistrationTransition, hash_token, link_token
+from .models import NOTE_LABELS, Registration, RegistrationTransition, hash_token, link_token
 from .selectors import with_current_event
 from .tasks import queue_email, withdraw_email
 
@@ -629,18 +629,38 @@ def registration_send_link(*, registration: Registration, again: bool = True) ->
         raise InvalidTransition(registration.status)
 
 
-@transaction.atomic
-def registration_purge_expired(*, today: dt.date | None = None) -> int:
-    """Delete the registrations (and their history) of editions held more than
-    PERSONAL_DATA_RETENTION_DAYS ago, as the privacy notice announces. Returns how many.
-
-    Run daily by `manage.py purge_personal_data`. Seat counts of past editions go with them:
-    statistics worth keeping are exported before (admin exports).
-    """
+def registrations_to_anonymise(*, today: dt.date | None = None):
+    """Registrations of editions held more than PERSONAL_DATA_RETENTION_DAYS ago, not yet
+    anonymised."""
     today = today or timezone.localdate()
     cutoff = today - dt.timedelta(days=settings.PERSONAL_DATA_RETENTION_DAYS)
-    deleted, per_model = Registration.objects.filter(event__date__lt=cutoff).delete()
-    return per_model.get(Registration._meta.label, 0)
+    return Registration.objects.filter(event__date__lt=cutoff, anonymised_at__isnull=True)
+
+
+@transaction.atomic
+def registration_purge_expired(*, today: dt.date | None = None) -> int:
+    """Anonymise the registrations of editions held more than PERSONAL_DATA_RETENTION_DAYS
+    ago, as the privacy notice announces. Returns how many.
+
+    Names, address, organisation, function, accessibility needs (health data) and free text
+    go, the private link stops working and staff's reasons in the journal are blanked; status,
+    audience category, workshop, waiting-list numbers, arrival and dates stay, so the
+    edition's figures (admin dashboard) are unchanged. Run daily by
+    `manage.py purge_personal_data`.
+    """
+    now = timezone.now()
+    count = 0
+    for pk, reference in registrations_to_anonymise(today=today).values_list("pk", "reference"):
+        Registration.objects.filter(pk=pk).update(
+            first_name="", last_name="", email=f"{reference.lower()}@anonyme.invalid",
+            organisation="", role="", accessibility_needs=[], accessibility_details="",
+            wants_news=False, token_hash=hash_token(secrets.token_urlsafe(32)),
+            anonymised_at=now, updated_at=now,
+        )
+        RegistrationTransition.objects.filter(registration_id=pk).exclude(
+            note__in=list(NOTE_LABELS)).exclude(note__startswith="workshop → ").update(note="")
+        count += 1
+    return count
 
 
 @transaction.atomic
