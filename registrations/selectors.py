@@ -208,3 +208,19 @@ def due_for_reminder(today=None):
         status__in=[Registration.Status.CONFIRMED, Registration.Status.WAITLISTED],
         reminded_at__isnull=True,
     ).order_by("pk")
+
+
+def personal_data(registration: Registration) -> dict:
+    """Everything stored about the person for this registration (RGPD right of access), as
+    the manage page's JSON download gives it."""
+    fields = ("reference", "first_name", "last_name", "email", "organisation", "role",
+              "audience", "accessibility_needs", "accessibility_details", "wants_news",
+              "language", "status", "created_at", "confirmed_at", "waitlisted_at",
+              "promoted_at", "cancelled_at", "checked_in_at", "reminded_at",
+              "accessibility_consent_at")
+    data = {name: getattr(registration, name) for name in fields}
+    data["event"] = {"title": registration.event.title, "date": registration.event.date}
+    data["workshop"] = registration.workshop.title if registration.workshop_id else None
+    data["history"] = [{"at": t.at, "from": t.from_status, "to": t.to_status,
+                        "note": str(t.note_label)} for t in registration.transitions.all()]
+    return data

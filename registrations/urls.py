@@ -19,5 +19,8 @@ urlpatterns = [
          name="unsubscribe"),
     path("inscription/gerer/<str:token>/attestation.pdf", views.attestation,
          name="attestation"),
+    path("inscription/gerer/<str:token>/mes-donnees.json", views.personal_data,
+         name="personal-data"),
+    path("inscription/gerer/<str:token>/effacer/", views.erase, name="erase"),
     path("inscription/gerer/<str:token>/agenda.ics", views.ticket_ics, name="ticket-ics"),
 ]

@@ -8,7 +8,7 @@ sent as referrer to this site (site-wide SECURE_REFERRER_POLICY "same-origin").
 from functools import wraps
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -24,7 +24,7 @@ from press.models import AccreditationRequest
 from program.models import Event
 from program.templatetags.colloque import hm
 
-from . import emails, mailings, services
+from . import emails, mailings, selectors, services
 from .attestation import attestation_available, attestation_filename, attestation_pdf
 from .forms import UNKNOWN_WORKSHOP, ChangeWorkshopForm, RegistrationForm
 from .models import Registration
@@ -231,6 +231,27 @@ def attestation(request, registration, token):
     response["Content-Disposition"] = (
         f'attachment; filename="{attestation_filename(registration)}"')
     return response
+
+
+@_private
+def personal_data(request, registration, token):
+    """The person's data as JSON (right of access and portability)."""
+    response = JsonResponse(selectors.personal_data(registration),
+                            json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = (
+        f'attachment; filename="inscription-{registration.reference}.json"')
+    return response
+
+
+@_private
+def erase(request, registration, token):
+    """Erase the registration at the person's request: a page asks first; the POST gives the
+    seats to the next in line and deletes the registration (`services.registration_erase`)."""
+    if request.method == "POST":
+        services.registration_erase(registration=registration)
+        return render(request, "registrations/erased.html")
+    return render(request, "registrations/erase.html", {"registration": registration,
+                                                          "token": token})
 
 
 @_private
