@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 from colloque import audit, ratelimit
 from colloque.exports import csv_response, xlsx_response
 from colloque.permissions import staff_permission_required
+from program.cache import public_page
 from program.models import Event
 
 from . import exports, services
@@ -24,6 +25,7 @@ from .forms import AccreditationForm, AnswerForm
 from .models import AccreditationRequest, PressInfo, PressKitDocument, Status
 
 
+@public_page
 def press_area(request):
     event = Event.objects.current_or_404()
     return render(request, "press/area.html", {

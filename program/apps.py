@@ -17,3 +17,13 @@ class ProgramConfig(AppConfig):
                           dispatch_uid="forget-current-event")
         post_delete.connect(EventManager.forget_current, sender=Event,
                             dispatch_uid="forget-current-event-delete")
+
+        # What the public pages show: a staff edit makes every cached page stale at once.
+        from .cache import bump_version
+
+        for sender in ("program.Event", "program.Session", "program.Speaker",
+                       "program.SessionSpeaker", "program.Page", "press.PressInfo",
+                       "press.PressKitDocument"):
+            for signal in (post_save, post_delete):
+                signal.connect(bump_version, sender=sender,
+                               dispatch_uid=f"public-pages-{signal is post_save}-{sender}")

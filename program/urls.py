@@ -12,4 +12,5 @@ urlpatterns = [
     path("programme/<slug:slug>.ics", views.session_ics, name="session-ics"),
     path("intervenants/", views.speakers, name="speakers"),
     path("pages/<slug:slug>/", views.page, name="page"),
+    path("robots.txt", views.robots_txt, name="robots-txt"),
 ]

@@ -1,10 +1,16 @@
+from django.conf import settings
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import translation
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
 
 from registrations.selectors import event_seats_left
 
 from . import calendar
+from .cache import public_page
 from .models import Event, Page, SessionSpeaker, Speaker
 from .structured_data import event_json_ld
 
@@ -23,6 +29,7 @@ def _timetable(event: Event) -> dict:
     }
 
 
+@public_page
 def home(request):
     context = _timetable(Event.objects.current_or_404())
     context["json_ld"] = event_json_ld(
@@ -31,10 +38,12 @@ def home(request):
     return render(request, "program/home.html", context)
 
 
+@public_page
 def programme(request):
     return render(request, "program/programme.html", _timetable(Event.objects.current_or_404()))
 
 
+@public_page
 def session_detail(request, slug):
     event = Event.objects.current_or_404()
     session = get_object_or_404(event.sessions.with_speakers().with_seats_left(), slug=slug)
@@ -45,6 +54,7 @@ def session_detail(request, slug):
     })
 
 
+@public_page
 def speakers(request):
     event = Event.objects.current_or_404()
     roles = (
@@ -61,6 +71,7 @@ def speakers(request):
     return render(request, "program/speakers.html", {"event": event, "speakers": speakers})
 
 
+@public_page
 def page(request, slug):
     return render(request, "program/page.html", {"page": get_object_or_404(Page, slug=slug)})
 
@@ -82,3 +93,32 @@ def session_ics(request, slug):
         event.sessions.select_related("event").with_speakers(), slug=slug
     )
     return _ics_response(calendar.session_calendar(session), f"{session.slug}.ics")
+
+
+# Personal pages (links from e-mails), the welcome desk and staff pages: not for search engines.
+_PRIVATE_URLS = [
+    ("registrations:confirm", True), ("registrations:manage", True),
+    ("registrations:checkin", False), ("registrations:submitted", False),
+    ("press:status", True), ("press:document", True), ("press:checkin", True),
+    ("press:export-print", False),
+]
+
+
+def _private_prefix(name: str, has_token: bool) -> str:
+    if not has_token:
+        return reverse(name)
+    placeholder = "1" if name == "press:document" else "jeton"
+    path = reverse(name, args=[placeholder])
+    return path[: path.index(f"/{placeholder}/") + 1]
+
+
+@require_GET
+@cache_control(public=True, max_age=86400)
+def robots_txt(request):
+    """`/robots.txt`: everything public may be indexed, except the paths above and the admin."""
+    disallowed = [reverse("admin:index")]
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            disallowed += [_private_prefix(name, token) for name, token in _PRIVATE_URLS]
+    lines = ["User-agent: *", *(f"Disallow: {path}" for path in dict.fromkeys(disallowed))]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -6,7 +6,9 @@ import re
 import markdown as md
 import nh3
 from django import template
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
+from django.urls import translate_url
 from django.utils import timezone, translation
 from django.utils.html import format_html, strip_tags
 from django.utils.safestring import mark_safe
@@ -81,3 +83,32 @@ def inner_quotes(value) -> str:
     if (translation.get_language() or "fr").startswith("fr"):
         return re.sub(r"\s*»", "”", re.sub(r"«\s*", "“", text))
     return text.replace("“", "‘").replace("”", "’").replace("«", "‘").replace("»", "’")
+
+
+@register.simple_tag(takes_context=True)
+def language_versions(context) -> dict:
+    """This page in each language, for the language switcher and the hreflang links:
+    `all` (each with `code`, `name`, `path` with the query string, absolute `url` without
+    it), `current`, `others` and `default` (the site's first language, for x-default).
+
+    A plain link rather than Django's POST form: public pages then need no CSRF token,
+    so they set no cookie and can be cached (issue 13)."""
+    request = context["request"]
+    query = request.META.get("QUERY_STRING", "")
+    versions = []
+    for code, name in settings.LANGUAGES:
+        path = translate_url(request.path, code)
+        versions.append({
+            "code": code, "name": name, "url": settings.SITE_URL + path,
+            "path": f"{path}?{query}" if query else path,
+        })
+    language = translation.get_language()
+    current = next((v for v in versions if v["code"] == language), versions[0])
+    return {"all": versions, "current": current, "default": versions[0],
+            "others": [v for v in versions if v is not current]}
+
+
+@register.filter
+def absolute(path: str) -> str:
+    """A site path as a full address on SITE_URL (Open Graph, JSON-LD)."""
+    return settings.SITE_URL + path

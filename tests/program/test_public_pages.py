@@ -206,14 +206,19 @@ def test_english_pages_have_english_content(client, demo_event):
     assert "lines 1 and 11" in _text(client.get("/en/pages/infos-pratiques/"))
 
 
-def test_language_switcher_lands_on_the_english_url(client, demo_event):
-    html = client.get("/programme/").content.decode()
-    assert 'action="/i18n/setlang/"' in html and 'name="language" value="en"' in html
-    response = client.post("/i18n/setlang/", {"language": "en", "next": "/programme/"})
-    assert response.status_code == 302
-    assert response["Location"] == "/en/programme/"
-    landed = client.get(response["Location"])
-    assert '<html lang="en">' in landed.content.decode()
+def test_language_switcher_is_a_link_to_the_same_page_in_the_other_language(client, demo_event):
+    session = demo_event.sessions.first()
+    html = client.get(f"/programme/{session.slug}/").content.decode()
+    assert "/i18n/setlang/" not in html and "csrfmiddlewaretoken" not in html
+    assert f'href="/en/programme/{session.slug}/" hreflang="en" lang="en">English</a>' in html
+    english = client.get(f"/en/programme/{session.slug}/").content.decode()
+    assert '<html lang="en">' in english
+    assert f'href="/programme/{session.slug}/" hreflang="fr" lang="fr">Français</a>' in english
+
+
+def test_language_switcher_keeps_the_query_string(client, demo_event):
+    html = client.get("/inscription/?atelier=x").content.decode()
+    assert 'href="/en/inscription/?atelier=x"' in html
 
 
 def test_pages_work_without_a_published_event(client, db):

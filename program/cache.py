@@ -1,0 +1,109 @@
+"""Whole public pages, cached for anonymous visitors (issue 13).
+
+The programme page is what everyone opens the day the invitation goes out. An anonymous GET
+of a public page is the same for everybody for a few seconds, so `public_page` keeps it in the
+shared cache (Redis in production, local memory under `make run`) for
+PUBLIC_PAGE_CACHE_SECONDS, short enough for the seats left to stay true, and tells a front
+proxy it may do the same (`Cache-Control: public, s-maxage=…`).
+
+Staff edits show at once: the cache keys carry a version number kept in the cache itself,
+which `bump_version` (a post_save/post_delete receiver on the programme and press models, see
+`program.apps`) increments, so every server stops using the older pages together.
+
+Nothing personal is cached: requests carrying a session or a messages cookie are not served
+from the cache, and a response is kept only if it is a plain 200 that sets no cookie, carries
+no message, put no CSRF token in the page and did not read the session.
+"""
+
+import functools
+import hashlib
+
+from django.conf import settings
+from django.contrib.messages import get_messages
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils.cache import patch_cache_control
+from django.utils.translation import get_language
+
+from .querysets import EventManager
+
+VERSION_KEY = "public-page:version"
+_last_version_seen = None
+
+
+def bump_version(**kwargs) -> None:
+    """Make every cached public page stale, on every server (a signal receiver)."""
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:  # no version yet (or evicted): any new value will do
+        cache.set(VERSION_KEY, 1, timeout=None)
+
+
+def _version() -> int:
+    global _last_version_seen
+    version = cache.get_or_set(VERSION_KEY, 1, timeout=None)
+    if version != _last_version_seen:
+        # Staff saved something: this process's copy of the current edition may be the old
+        # one (program.querysets.EventManager), and it must not go into the new pages.
+        EventManager.forget_current()
+        _last_version_seen = version
+    return version
+
+
+def _is_personal(request) -> bool:
+    """A staff login or a message waiting for this person: their page is theirs."""
+    return any(name in request.COOKIES for name in (settings.SESSION_COOKIE_NAME,
+                                                    CookieStorage.cookie_name))
+
+
+def _can_be_shared(request, response) -> bool:
+    session = getattr(request, "session", None)
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not response.has_header("Vary")
+        and "private" not in response.get("Cache-Control", "")
+        and "no-store" not in response.get("Cache-Control", "")
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")  # a form with a CSRF token
+        and not (session is not None and session.accessed)
+        and not len(get_messages(request))
+    )
+
+
+def _private(response):
+    if not response.has_header("Cache-Control"):
+        patch_cache_control(response, private=True)
+    return response
+
+
+def _key(request, version: int) -> str:
+    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
+    return f"public-page:{version}:{get_language()}:{path}"
+
+
+def public_page(view):
+    """Serve this view's anonymous GETs from the shared cache, and let a proxy cache them."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
+        if not seconds or request.method != "GET":
+            return view(request, *args, **kwargs)
+        if _is_personal(request):
+            return _private(view(request, *args, **kwargs))
+        key = _key(request, _version())
+        stored = cache.get(key)
+        if stored is not None:
+            content, headers = stored
+            response = HttpResponse(content, headers=headers)
+        else:
+            response = view(request, *args, **kwargs)
+            if not _can_be_shared(request, response):
+                return _private(response)
+            cache.set(key, (response.content, dict(response.headers)), seconds)
+        patch_cache_control(response, public=True, max_age=0, s_maxage=seconds)
+        return response
+
+    return wrapper

@@ -1,0 +1,143 @@
+"""Public pages for anonymous visitors: no cookie, cached a few seconds, never personal."""
+
+import pytest
+from django.contrib import messages
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.http import HttpResponse
+from django.test import Client, RequestFactory
+from django.urls import reverse
+
+from press.models import PressInfo
+from program.cache import public_page
+from program.models import Page, Session
+from registrations.models import Registration, hash_token, link_token
+from tests.registrations.factories import RegistrationFactory
+
+pytestmark = pytest.mark.django_db
+
+def public_urls(event) -> list[str]:
+    session = event.sessions.first()
+    urls = ["/", "/programme/", session.get_absolute_url(), "/intervenants/", "/presse/"]
+    urls += [page.get_absolute_url() for page in Page.objects.all()]
+    return urls + ["/en" + url for url in urls]
+
+
+def test_anonymous_get_of_each_public_page_sets_no_cookie(client, demo_event):
+    urls = public_urls(demo_event)
+    assert len(urls) == 18
+    for url in urls:
+        for attempt in ("rendered", "from the cache"):
+            response = client.get(url)
+            assert response.status_code == 200, (url, attempt)
+            assert not response.cookies, (url, attempt)
+            assert "Set-Cookie" not in response.headers, (url, attempt)
+            assert "Cookie" not in response.get("Vary", ""), (url, attempt)
+            assert response["Cache-Control"] == "public, max-age=0, s-maxage=5", url
+    assert not client.cookies
+
+
+def test_forms_still_set_their_csrf_cookie_and_are_not_shared(client, demo_event):
+    for url in ("/inscription/", "/presse/accreditation/"):
+        response = client.get(url)
+        assert "csrftoken" in response.cookies
+        assert "public" not in response.get("Cache-Control", "")
+
+
+def test_pages_are_served_from_the_cache_for_a_few_seconds(client, demo_event, settings):
+    session = demo_event.sessions.first()
+    assert session.title in client.get("/programme/").text
+    # A write that bypasses the models' signals (as a registration changing the seats left
+    # does): the page stays as it was until it expires.
+    Session.objects.filter(pk=session.pk).update(title_fr="Titre changé sans signal")
+    assert "Titre changé sans signal" not in client.get("/programme/").text
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+    assert "Titre changé sans signal" in client.get("/programme/").text
+
+
+@pytest.mark.parametrize("url", ["/", "/programme/", "/en/programme/"])
+def test_a_staff_edit_of_a_session_shows_at_once_on_the_cached_page(client, demo_event, url):
+    session = demo_event.sessions.first()
+    title = session.title_en if url.startswith("/en/") else session.title_fr
+    assert title in client.get(url).text
+    session.title_fr = session.title_en = "Nouveau titre de la séance"
+    session.save()
+    assert "Nouveau titre de la séance" in client.get(url).text
+
+
+def test_staff_edits_of_a_page_the_event_and_the_press_area_show_at_once(demo_event):
+    anonymous = Client()
+    page = Page.objects.get(slug="infos-pratiques")
+    assert "Navette fluviale" not in anonymous.get(page.get_absolute_url()).text
+    assert demo_event.title in anonymous.get("/").text
+    assert "Jean Dupont" not in anonymous.get("/presse/").text
+
+    page.body_fr = "## Accès\n\nNavette fluviale depuis le quai."
+    page.save()
+    demo_event.title_fr = "Colloque renommé par les organisateurs"
+    demo_event.save()
+    info = PressInfo.objects.for_event(demo_event)
+    info.personality = "Jean Dupont, adjoint à la Maire"
+    info.save()
+
+    assert "Navette fluviale depuis le quai." in anonymous.get(page.get_absolute_url()).text
+    assert "Colloque renommé par les organisateurs" in anonymous.get("/").text
+    assert "Jean Dupont, adjoint à la Maire" in anonymous.get("/presse/").text
+
+
+@pytest.fixture
+def manage_url(demo_event):
+    """The private manage link of Awa's confirmed registration."""
+    reference = "CACHE0001"
+    RegistrationFactory(event=demo_event, reference=reference, first_name="Awa",
+                        token_hash=hash_token(link_token(reference)))
+    return reverse("registrations:manage", kwargs={"token": link_token(reference)})
+
+
+def test_a_persons_flash_message_is_never_served_to_another(client, demo_event, manage_url):
+    stranger = Client()
+    assert stranger.get("/programme/").status_code == 200  # the page is now in the cache
+    response = client.post(manage_url + "annuler/")
+    assert response.status_code == 302 and "messages" in response.cookies
+    own = client.get("/programme/")  # before the manage page, where the message was going
+    assert "Votre inscription est annulée" in own.text
+    assert "public" not in own["Cache-Control"]
+    for _ in range(2):
+        assert "Votre inscription est annulée" not in stranger.get("/programme/").text
+
+
+def test_a_persons_manage_page_is_never_cached(client, demo_event, manage_url):
+    first = client.get(manage_url)
+    assert "Awa" in first.text and "public" not in first.get("Cache-Control", "")
+    Registration.objects.update(first_name="Aminata")
+    assert "Aminata" in client.get(manage_url).text
+    assert "Aminata" in Client().get(manage_url).text
+
+
+def _anonymous_request(path="/"):
+    request = RequestFactory().get(path)
+    request._messages = CookieStorage(request)
+    return request
+
+
+def test_a_response_carrying_a_message_is_not_stored():
+    calls = []
+
+    @public_page
+    def view(request):
+        calls.append(request)
+        if len(calls) == 1:
+            messages.info(request, "Pour vous seul·e")
+        return HttpResponse("page")
+
+    view(_anonymous_request())
+    view(_anonymous_request())
+    view(_anonymous_request())
+    assert len(calls) == 2  # the first was personal, the second was stored and served
+
+
+def test_requests_with_a_session_cookie_bypass_the_cache(staff_client, demo_event):
+    Client().get("/programme/")
+    Session.objects.update(title_fr="Vu par les organisateurs")
+    response = staff_client.get("/programme/")
+    assert "Vu par les organisateurs" in response.text
+    assert "private" in response["Cache-Control"]
