@@ -230,7 +230,8 @@ def test_submit_after_the_deadline_stores_nothing(event):
     assert AccreditationRequest.objects.count() == 0
 
 
-def test_requests_are_purged_three_months_after_the_event(db, django_capture_on_commit_callbacks):
+def test_requests_are_anonymised_three_months_after_the_event(
+        db, django_capture_on_commit_callbacks):
     import datetime as dt
 
     from django.core.management import call_command
@@ -242,7 +243,9 @@ def test_requests_are_purged_three_months_after_the_event(db, django_capture_on_
     with django_capture_on_commit_callbacks(execute=True):
         assert services.accreditation_purge_expired(today=dt.date(2026, 4, 10)) == 0
         assert services.accreditation_purge_expired(today=dt.date(2026, 4, 13)) == 1
-    assert list(AccreditationRequest.objects.all()) == [recent]
+    old.refresh_from_db()
+    assert (old.first_name, old.last_name, old.phone, old.outlet) == ("", "", "", "")
+    assert not old.assignment_letter and old.anonymised_at
     assert private_files() == []
     call_command("purge_personal_data")
-    assert list(AccreditationRequest.objects.all()) == [recent]
+    assert AccreditationRequest.objects.filter(anonymised_at__isnull=True).get() == recent

@@ -144,3 +144,30 @@ def test_two_concurrent_runs_send_one_reminder_each():
     for n in range(20):
         assert len(reminders_to(f"p{n}@example.org")) == 1, n
     assert not Registration.objects.filter(reminded_at__isnull=True).exists()
+
+
+def test_ticket_email_shows_name_workshop_room_and_declared_needs(
+        db, commits):
+    event = EventFactory()
+    workshop = WorkshopFactory(event=event, title="Parents et mixité", room="Salle Lobau")
+    with commits():
+        registration, _ = services.registration_create(
+            event=event, first_name="Awa", last_name="Traoré", email="awa@example.org",
+            audience="teacher", workshop_id=workshop.pk, accessibility_needs=["lsf"],
+            accessibility_details="Près de l'interprète", accessibility_consent=True)
+        services.registration_confirm(registration=registration,
+                                      token=link_token(registration.reference))
+    ticket = mail.outbox[-1]
+    assert "Awa Traoré" in ticket.alternatives[0].content
+    assert "Atelier de l'après-midi : Parents et mixité (Salle Lobau)" in ticket.body
+    assert ("Besoins d'accessibilité déclarés : Interprétation en langue des signes "
+            "française (LSF) — Près de l'interprète") in ticket.body
+
+
+def test_needs_without_their_consent_are_not_stored(db):
+    registration, _ = services.registration_create(
+        event=EventFactory(), first_name="Awa", last_name="Traoré", email="awa@example.org",
+        audience="teacher", accessibility_needs=["lsf"], accessibility_details="LSF")
+    registration.refresh_from_db()
+    assert (registration.accessibility_needs, registration.accessibility_details) == ([], "")
+    assert registration.accessibility_consent_at is None
