@@ -7,22 +7,45 @@ to, or rolled back with it, so a crash never loses a message nor sends one for d
 was not saved. With a backend that runs tasks on the spot (tests), delivery waits for the
 commit (`transaction.on_commit`).
 
-If the mail server is down, `deliver_email` schedules itself again with a growing delay;
-after MAX_ATTEMPTS the task is marked failed, visible in the admin ("Database tasks").
+If the mail server is down, `deliver_email` schedules itself again with a growing delay
+(EMAIL_RETRY_SECONDS, doubled each time, at most an hour); after MAX_ATTEMPTS the task is
+marked failed, visible in the admin ("Database tasks"). A retry keeps the priority of the
+task that sent the message: confirmation e-mails stay first in line.
 
 `send_email_now()` is for code that already runs in the worker (a task that renders a
 message): it tries the mail server at once and, if it is down, hands the message to
 `deliver_email` for the retries above, so a message costs one task instead of two.
+
+Sent once, even when the worker dies (`colloque.tasks_backend.Worker`, which runs each task
+inside `running_task()`):
+- every message has a Message-ID under the site's domain, fixed before the first attempt
+  and kept by its retries; a message sent by a task is named after the task's id and its
+  rank in the task, so the task run again renders the same Message-ID;
+- once the mail server has accepted a message (or it has been handed to a retry), its
+  Message-ID is written in the task's row (`return_value`, which the library overwrites
+  with the result when the task ends), and a task run again skips the messages its row
+  lists. A worker killed between the server's answer and that write (a few milliseconds)
+  sends the message twice, with the same Message-ID, which mail systems take as one.
+
+A mail server that accepts connections and never answers costs EMAIL_TIMEOUT seconds per
+attempt. After EMAIL_BREAKER_FAILURES failures in a row, this process stops trying for
+EMAIL_BREAKER_SECONDS (doubled while it keeps failing, at most ten times): messages are
+handed to `deliver_email` for when it tries again, without using an attempt, and the queue
+orders them by priority then.
 """
 
 import base64
+import contextlib
 import datetime as dt
 import logging
 import smtplib
+import time
+import urllib.parse
+from email.utils import make_msgid
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.tasks import task
 from django.template import Context
 from django.template.loader import get_template, render_to_string
@@ -31,10 +54,83 @@ from django.utils import timezone, translation
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
+MAIL_ERRORS = (smtplib.SMTPException, OSError)
 
 
 def _retry_delay(attempt: int) -> dt.timedelta:
-    return dt.timedelta(minutes=min(2 ** (attempt - 1), 60))
+    return dt.timedelta(seconds=min(settings.EMAIL_RETRY_SECONDS * 2 ** (attempt - 1), 3600))
+
+
+def site_domain() -> str:
+    return urllib.parse.urlsplit(settings.SITE_URL).hostname or "localhost"
+
+
+# The task the worker is running (one at a time per process): see running_task().
+_current: dict = {}
+
+
+@contextlib.contextmanager
+def running_task(*, task_id: str, priority: int, sent: list[str] = ()):
+    """Run by the worker around each task: its messages are named after `task_id`, keep its
+    `priority` in their retries, and those listed in `sent` (the row's marker, left by an
+    earlier run of the same task) are not sent again."""
+    _current.update(task_id=str(task_id), priority=priority, sent=list(sent), count=0)
+    try:
+        yield _current
+    finally:
+        _current.clear()
+
+
+def _message_id() -> str:
+    if _current:
+        _current["count"] += 1
+        return f"<{_current['task_id']}.{_current['count']}@{site_domain()}>"
+    return make_msgid(domain=site_domain())
+
+
+def _mark_sent(message_id: str) -> None:
+    """Write in the running task's row that this message is done with (see the docstring)."""
+    if not _current:
+        return
+    from django_tasks_db.models import DBTaskResult
+
+    _current["sent"].append(message_id)
+    DBTaskResult.objects.filter(id=_current["task_id"]).update(
+        return_value={"sent": _current["sent"]})
+
+
+def _already_sent(message_id: str) -> bool:
+    return bool(_current) and message_id in _current["sent"]
+
+
+class CircuitBreaker:
+    """Per process: after `failures` failed attempts in a row, no attempt for a while."""
+
+    def __init__(self):
+        self.failures = 0
+        self.open_until = 0.0
+        self.pause = 0.0
+
+    def is_open(self) -> bool:
+        return time.monotonic() < self.open_until
+
+    def seconds_left(self) -> float:
+        return max(self.open_until - time.monotonic(), 0.0)
+
+    def succeeded(self) -> None:
+        self.failures, self.open_until, self.pause = 0, 0.0, 0.0
+
+    def failed(self) -> None:
+        self.failures += 1
+        if self.failures >= settings.EMAIL_BREAKER_FAILURES:
+            base = settings.EMAIL_BREAKER_SECONDS
+            self.pause = min(self.pause * 2 or base, base * 10)
+            self.open_until = time.monotonic() + self.pause
+            logger.warning("Mail server failed %s times in a row: no attempt for %.0f s",
+                           self.failures, self.pause)
+
+
+breaker = CircuitBreaker()
 
 
 def _render_text(name: str, context: dict) -> str:
@@ -53,11 +149,15 @@ def render_email(*, template: str, context: dict, language: str) -> dict:
     return {"subject": subject, "text": text, "html": html}
 
 
-def _message(*, to, template, context, language, attachments=(), reply_to=None) -> dict:
+def _message(*, to, template, context, language, attachments=(), reply_to=None,
+             headers=None) -> dict:
     message = render_email(template=template, context=context, language=language)
     message.update(
         to=[to],
         reply_to=[reply_to] if reply_to else [],
+        headers=dict(headers or {}),
+        message_id=_message_id(),
+        priority=_current.get("priority", 0),
         attachments=[
             {"filename": name, "content": base64.b64encode(content).decode(), "mimetype": mime}
             for name, content, mime in attachments
@@ -69,9 +169,9 @@ def _message(*, to, template, context, language, attachments=(), reply_to=None) 
 def send_email_now(**email) -> None:
     """Render now, deliver once the caller's transaction is committed (at once outside one).
 
-    Same arguments as `send_email_later`. If the mail server is down, the message goes to
-    `deliver_email` for the retries. Only for code running in the worker: a web request
-    would wait for the mail server.
+    Same arguments as `send_email_later`. If the mail server is down (or the circuit breaker
+    is open), the message goes to `deliver_email` for the retries. Only for code running in
+    the worker: a web request would wait for the mail server.
     """
     message = _message(**email)
     transaction.on_commit(lambda: _deliver(message, attempt=1))
@@ -85,10 +185,17 @@ def send_email_later(
     language: str,
     attachments: list[tuple[str, bytes, str]] = (),
     reply_to: str | None = None,
+    headers: dict | None = None,
 ) -> None:
-    """Render now, deliver through the task queue (see the module docstring)."""
+    """Render now, deliver through the task queue (see the module docstring).
+
+    `reply_to`: where an answer goes (default: settings.REPLY_TO_EMAIL, read by a person).
+    `headers`: extra headers for this message, e.g. `{"List-Unsubscribe": "<https://…>"}`
+    for a mailing; they are added to Message-ID, Auto-Submitted and Reply-To, and replace
+    them if they name one of those.
+    """
     message = _message(to=to, template=template, context=context, language=language,
-                       attachments=attachments, reply_to=reply_to)
+                       attachments=attachments, reply_to=reply_to, headers=headers)
     if deliver_email.get_backend().supports_defer:
         deliver_email.enqueue(message=message)
     else:
@@ -96,12 +203,20 @@ def send_email_later(
 
 
 def build_message(message: dict) -> EmailMultiAlternatives:
+    """The message dict as queued: subject, text, html, to, and optionally reply_to,
+    attachments (base64), headers (dict), message_id."""
+    message.setdefault("message_id", make_msgid(domain=site_domain()))  # queued before 27/11
     email = EmailMultiAlternatives(
         subject=message["subject"],
         body=message["text"],
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=message["to"],
-        reply_to=message.get("reply_to") or None,
+        reply_to=message.get("reply_to") or [settings.REPLY_TO_EMAIL],
+        headers={
+            "Message-ID": message["message_id"],
+            "Auto-Submitted": "auto-generated",
+            **(message.get("headers") or {}),
+        },
     )
     email.attach_alternative(message["html"], "text/html")
     for attachment in message.get("attachments", []):
@@ -119,16 +234,54 @@ def deliver_email(*, message: dict, attempt: int = 1) -> str:
 
 
 def _deliver(message: dict, *, attempt: int) -> str:
+    email = build_message(message)
+    if _already_sent(message["message_id"]):
+        return "already sent"
+    retry = deliver_email.using(priority=message.get("priority", 0))
+    can_wait = retry.get_backend().supports_defer
+    if can_wait and breaker.is_open():
+        _hand_over(message, attempt=attempt,
+                   run_after=timezone.now() + dt.timedelta(seconds=breaker.seconds_left()))
+        return "mail server paused"
     try:
-        build_message(message).send(fail_silently=False)
-    except (smtplib.SMTPException, OSError) as exc:
-        retry = deliver_email.using(run_after=timezone.now() + _retry_delay(attempt))
-        if attempt >= MAX_ATTEMPTS or not retry.get_backend().supports_defer:
+        email.send(fail_silently=False)
+    except MAIL_ERRORS as exc:
+        if not isinstance(exc, smtplib.SMTPRecipientsRefused):  # the address, not the server
+            breaker.failed()
+        if attempt >= MAX_ATTEMPTS or not can_wait:
             logger.error("E-mail to %s not delivered after %s attempts: %s",
                          message["to"], attempt, exc)
             raise
         logger.warning("E-mail to %s failed (%s); attempt %s scheduled",
                        message["to"], exc, attempt + 1)
-        retry.enqueue(message=message, attempt=attempt + 1)
+        _hand_over(message, attempt=attempt + 1,
+                   run_after=timezone.now() + _retry_delay(attempt))
         return "retry scheduled"
+    breaker.succeeded()
+    _record(_mark_sent, message["message_id"])
     return "sent"
+
+
+def _hand_over(message: dict, *, attempt: int, run_after: dt.datetime) -> None:
+    """Queue the message's next attempt and mark it done in this task, in one transaction."""
+    def hand_over():
+        with transaction.atomic():
+            deliver_email.using(priority=message.get("priority", 0), run_after=run_after
+                                ).enqueue(message=message, attempt=attempt)
+            _mark_sent(message["message_id"])
+    _record(hand_over)
+
+
+def _record(write, *args, tries: int = 6) -> None:
+    """A write after the mail server has answered: retried through a short database outage
+    (1 + 2 + 4 + 8 + 16 s), since the message is out and only this write remembers it."""
+    for attempt in range(tries):
+        try:
+            return write(*args)
+        except DatabaseError:
+            if attempt == tries - 1:
+                raise
+            logger.warning("Database unavailable after sending an e-mail; trying again")
+            if not connection.in_atomic_block:
+                connection.close_if_unusable_or_obsolete()
+            time.sleep(2 ** attempt)

@@ -3,6 +3,7 @@
 Each variable is documented in README.md and `.env.example`.
 """
 
+import urllib.parse
 from datetime import timedelta
 from pathlib import Path
 
@@ -124,25 +125,50 @@ TASKS = {
     }
 }
 
-# E-mail: smtp://, consolemail://, filemail://… (django-environ)
+# E-mail: smtp://, consolemail://, filemail:///absolute/path (django-environ)
 # Django 6.1 configures mail through MAILERS; EMAIL_URL is translated into it.
-_email = env.email_url("EMAIL_URL", default="consolemail://")
 _EMAIL_OPTIONS = {
     "EMAIL_HOST": "host", "EMAIL_PORT": "port", "EMAIL_HOST_USER": "username",
     "EMAIL_HOST_PASSWORD": "password", "EMAIL_USE_TLS": "use_tls", "EMAIL_USE_SSL": "use_ssl",
-    "EMAIL_FILE_PATH": "file_path", "EMAIL_TIMEOUT": "timeout",
+    "EMAIL_TIMEOUT": "timeout",
 }
-_backend = _email["EMAIL_BACKEND"]
-_email_options = {opt: _email[key] for key, opt in _EMAIL_OPTIONS.items() if _email.get(key)}
-if not _backend.endswith("smtp.EmailBackend"):
-    _email_options = {k: v for k, v in _email_options.items() if k == "file_path"}
-elif "timeout" not in _email_options:
-    _email_options["timeout"] = 10
-MAILERS = {"default": {"BACKEND": _backend, "OPTIONS": _email_options}}
+
+
+def mailer_from_url(url: str, *, timeout: int) -> dict:
+    """One MAILERS entry from EMAIL_URL. SMTP gets `timeout` seconds per connection and per
+    answer unless the URL says `?timeout=N` (a server that accepts and never answers must not
+    hold the worker). django-environ reads filemail:///tmp/mails as the relative tmp/mails:
+    the path is taken from the URL itself."""
+    config = environ.Env.email_url_config(url)
+    backend = config["EMAIL_BACKEND"]
+    if backend.endswith("smtp.EmailBackend"):
+        options = {opt: config[key] for key, opt in _EMAIL_OPTIONS.items() if config.get(key)}
+        options["timeout"] = config.get("OPTIONS", {}).get("TIMEOUT", timeout)
+    elif backend.endswith("filebased.EmailBackend"):
+        parts = urllib.parse.urlsplit(url)
+        options = {"file_path": urllib.parse.unquote(parts.netloc + parts.path)}
+    else:
+        options = {}
+    return {"BACKEND": backend, "OPTIONS": options}
+
+
+MAILERS = {"default": mailer_from_url(env("EMAIL_URL", default="consolemail://"),
+                                      timeout=env.int("EMAIL_TIMEOUT", default=5))}
+# Delivery (colloque/mail.py): first retry after EMAIL_RETRY_SECONDS, doubled each time; after
+# EMAIL_BREAKER_FAILURES failures in a row the worker stops trying for EMAIL_BREAKER_SECONDS.
+EMAIL_RETRY_SECONDS = env.int("EMAIL_RETRY_SECONDS", default=60)
+EMAIL_BREAKER_FAILURES = env.int("EMAIL_BREAKER_FAILURES", default=3)
+EMAIL_BREAKER_SECONDS = env.int("EMAIL_BREAKER_SECONDS", default=30)
+# A task left running this long by a worker that died goes back to the queue (db_worker)
+TASK_RUNNING_TIMEOUT = env.int("TASK_RUNNING_TIMEOUT", default=300)
 DEFAULT_FROM_EMAIL = env(
     "DEFAULT_FROM_EMAIL", default="Colloque mixité sociale <ne-pas-repondre@paris.fr>"
 )
 SERVER_EMAIL = env("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
+# Where answers to the site's e-mails go: an address a person reads (the sender does not)
+REPLY_TO_EMAIL = env(
+    "REPLY_TO_EMAIL", default="OPMIRE — Colloque mixité sociale <colloque-mixite@paris.fr>"
+)
 ADMINS = [("OPMIRE", a) for a in env.list("DJANGO_ADMINS", default=[])]
 
 # Passwords and authentication
