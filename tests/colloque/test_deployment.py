@@ -177,3 +177,50 @@ def test_gunicorn_serves_healthz_and_compressed_hashed_static_files(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+@pytest.fixture
+def database_down(monkeypatch):
+    """Every query fails as it does while PostgreSQL restarts."""
+    def refused(*args, **kwargs):
+        raise OperationalError("connection to server at 127.0.0.1 failed: Connection refused")
+
+    monkeypatch.setattr("django.db.backends.utils.CursorWrapper.execute", refused)
+    monkeypatch.setattr("django.db.backends.utils.CursorWrapper.executemany", refused)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/", "/inscription/", "/en/programme/"])
+def test_a_database_outage_answers_503_with_retry_after_and_the_sites_page(
+        client, database_down, path):
+    response = client.get(path)
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert "no-store" in response["Cache-Control"]
+    page = response.content.decode()
+    assert "Site momentanément indisponible" in page
+    assert "Nothing was recorded" in page
+
+
+@pytest.mark.django_db
+def test_a_database_outage_before_the_view_answers_503_too(client, monkeypatch):
+    def refused(self, request):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr("django.middleware.common.CommonMiddleware.process_request", refused)
+    client.raise_request_exception = False
+    response = client.get("/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+
+
+@pytest.mark.django_db
+def test_other_errors_still_answer_the_500_page(client, monkeypatch):
+    def broken(self, request):
+        raise ValueError("a bug")
+
+    monkeypatch.setattr("django.middleware.common.CommonMiddleware.process_request", broken)
+    client.raise_request_exception = False
+    response = client.get("/")
+    assert response.status_code == 500
+    assert "Une erreur est survenue" in response.content.decode()
