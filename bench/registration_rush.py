@@ -88,6 +88,7 @@ def environment(port: int) -> dict:
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DJANGO_SECURE_SSL_REDIRECT": "0",
         "REGISTRATION_RATE_LIMIT": "off",
+        "ALLOW_LOCAL_CACHE": "1",  # one machine, rate limit off: no Redis needed
         "EMAIL_URL": "consolemail://",
         "SITE_URL": f"http://127.0.0.1:{port}",
         "HOST": "127.0.0.1",

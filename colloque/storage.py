@@ -9,3 +9,24 @@ class PrivateFileSystemStorage(FileSystemStorage):
 
     def url(self, name):
         raise ValueError("Private files have no public URL: serve them through a checked view.")
+
+
+
+def __getattr__(name):
+    """`PrivateS3Storage`: the same promise on S3-compatible object storage (several app
+    servers, settings MEDIA_BUCKET/PRIVATE_MEDIA_BUCKET): private objects, no URL, read by
+    the permission-checked view through `open()`. Defined on first use: importing
+    django-storages and boto3 costs 0.3 s, which only processes configured for it pay."""
+    if name != "PrivateS3Storage":
+        raise AttributeError(name)
+    from storages.backends.s3 import S3Storage
+
+    class PrivateS3Storage(S3Storage):
+        default_acl = "private"
+        querystring_auth = True
+
+        def url(self, name, *args, **kwargs):
+            raise ValueError("Private files have no public URL: serve them through a checked view.")
+
+    globals()[name] = PrivateS3Storage
+    return PrivateS3Storage

@@ -117,6 +117,9 @@ elif env("REDIS_URL", default=""):
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# A per-process cache is accepted in production only with one web process, or when
+# ALLOW_LOCAL_CACHE=1 says the limits may be per process (make bench on one machine).
+ALLOW_LOCAL_CACHE = env.bool("ALLOW_LOCAL_CACHE", default=False)
 
 # Background tasks (e-mail delivery): stored in the database, run by `manage.py db_worker`
 TASKS = {
@@ -238,6 +241,25 @@ STORAGES = {
 }
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# Several app servers: uploads on S3-compatible object storage (django-storages), only when
+# MEDIA_BUCKET is set. Public media (speaker photos, press kit) in MEDIA_BUCKET, read by
+# anyone; journalists' documents in PRIVATE_MEDIA_BUCKET, private objects that only the
+# permission-checked view reads (colloque.storage.PrivateS3Storage has no URL).
+if env("MEDIA_BUCKET", default=""):
+    _s3 = {
+        "endpoint_url": env("AWS_S3_ENDPOINT_URL", default=None),
+        "region_name": env("AWS_S3_REGION_NAME", default=None),
+        "access_key": env("AWS_ACCESS_KEY_ID", default=None),
+        "secret_key": env("AWS_SECRET_ACCESS_KEY", default=None),
+        "file_overwrite": False,
+    }
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+        **_s3, "bucket_name": env("MEDIA_BUCKET"), "querystring_auth": False,
+        "custom_domain": env("MEDIA_CUSTOM_DOMAIN", default=None),
+    }}
+    STORAGES["private"] = {"BACKEND": "colloque.storage.PrivateS3Storage", "OPTIONS": {
+        **_s3, "bucket_name": env("PRIVATE_MEDIA_BUCKET"), "default_acl": "private",
+    }}
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 

@@ -1,9 +1,11 @@
 """Production: PostgreSQL, HTTPS, hashed compressed static files. No default secret."""
 
+import os
+
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DATABASES, STORAGES, env
+from .base import ALLOW_LOCAL_CACHE, CACHES, DATABASES, STORAGES, env
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 try:
@@ -16,6 +18,17 @@ except ImproperlyConfigured as exc:
     ) from exc
 if len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("DJANGO_SECRET_KEY must be at least 50 characters long.")
+
+# The rate limits live in the cache: with one cache per process, each gunicorn worker (one
+# per core by default, colloque/gunicorn.conf.py) and each server would count on its own.
+_web_processes = env.int("WEB_CONCURRENCY", default=len(os.sched_getaffinity(0)))
+if CACHES["default"]["BACKEND"].endswith("LocMemCache") and not ALLOW_LOCAL_CACHE \
+        and _web_processes > 1:
+    raise ImproperlyConfigured(
+        f"{_web_processes} web processes share no cache: set REDIS_URL (or CACHE_URL) to a "
+        "cache every process reaches, or WEB_CONCURRENCY=1, or ALLOW_LOCAL_CACHE=1 to accept "
+        "rate limits counted per process."
+    )
 
 STORAGES = {
     **STORAGES,

@@ -18,7 +18,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _manage(*args, **env):
     environment = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-    environment.update(DJANGO_SETTINGS_MODULE="colloque.settings.production", **env)
+    environment.update(DJANGO_SETTINGS_MODULE="colloque.settings.production",
+                       WEB_CONCURRENCY="1")
+    environment.update(env)
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=environment,
         capture_output=True, text=True, timeout=120,
@@ -41,6 +43,30 @@ def test_check_deploy_is_clean_with_production_settings():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+PRODUCTION = {
+    "DJANGO_SECRET_KEY": "k" * 30 + "-production-secret-0123456789-abcdef",
+    "DJANGO_ALLOWED_HOSTS": "colloque.example.org",
+    "EMAIL_URL": "smtp://mail.example.org:25",
+    "DATABASE_URL": "sqlite:////tmp/colloque-check.sqlite3",
+}
+
+
+def test_production_refuses_a_per_process_cache_when_several_processes_serve():
+    result = _manage("check", **PRODUCTION, WEB_CONCURRENCY="4")
+    assert result.returncode != 0
+    assert "4 web processes share no cache: set REDIS_URL" in result.stderr
+
+
+@pytest.mark.parametrize("setting", [
+    {"REDIS_URL": "redis://127.0.0.1:6379/1"},
+    {"ALLOW_LOCAL_CACHE": "1"},
+    {"WEB_CONCURRENCY": "1"},
+])
+def test_production_starts_with_a_shared_cache_or_when_told_so(setting):
+    result = _manage("check", **{**PRODUCTION, "WEB_CONCURRENCY": "4", **setting})
+    assert result.returncode == 0, result.stderr
 
 
 def test_check_deploy_flags_the_console_mailer_in_production():
@@ -91,7 +117,7 @@ def _as_production_runs_it(command: str, **env) -> subprocess.CompletedProcess:
                    "gunicorn": str(Path(sys.executable).parent / "gunicorn")}
     argv[0] = executables.get(argv[0], argv[0])
     environment = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-    environment.update(env)
+    environment.update(WEB_CONCURRENCY="1", **env)
     return subprocess.run(argv, cwd=ROOT, env=environment, capture_output=True, text=True,
                           timeout=60)
 
