@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from .markup import MarkdownFieldsMixin, RenderedHTMLField, excerpt
 from .querysets import EventManager, SessionQuerySet
 from .templatetags.colloque import hm
 
@@ -25,7 +26,7 @@ def _local(date: dt.date, time: dt.time) -> dt.datetime:
     return dt.datetime.combine(date, time, tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE))
 
 
-class Event(models.Model):
+class Event(MarkdownFieldsMixin, models.Model):
     """One edition of the colloquium: a day, a venue, its registration and press windows."""
 
     title = models.CharField(_("titre"), max_length=200)
@@ -41,6 +42,7 @@ class Event(models.Model):
     description = models.TextField(
         _("présentation"), blank=True, help_text=FORMATTED_TEXT_HELP
     )
+    description_html = RenderedHTMLField(_("présentation (HTML)"))
     organisers = models.CharField(
         _("organisateurs"), max_length=300, blank=True,
         help_text=_("Signature des e-mails envoyés aux participant·es."),
@@ -80,6 +82,7 @@ class Event(models.Model):
     )
 
     objects = EventManager()
+    rendered_fields = {"description_html": ("description", None)}
 
     class Meta:
         verbose_name = _("événement")
@@ -142,7 +145,7 @@ class Event(models.Model):
             raise ValidationError(errors)
 
 
-class Speaker(models.Model):
+class Speaker(MarkdownFieldsMixin, models.Model):
     name = models.CharField(_("nom"), max_length=150)
     slug = models.SlugField(
         _("nom court"), max_length=160, unique=True, blank=True,
@@ -152,6 +155,7 @@ class Speaker(models.Model):
     role = models.CharField(_("fonction"), max_length=250, blank=True)
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
     bio = models.TextField(_("biographie"), blank=True, help_text=FORMATTED_TEXT_HELP)
+    bio_html = RenderedHTMLField(_("biographie (HTML)"))
     photo = models.ImageField(_("photo"), upload_to="speakers/", blank=True)
     photo_alt = models.CharField(
         _("texte alternatif de la photo"), max_length=200, blank=True,
@@ -162,6 +166,8 @@ class Speaker(models.Model):
         _("contenu de démonstration"), default=False,
         help_text=_("Exemple à remplacer : décochez une fois la fiche vérifiée."),
     )
+
+    rendered_fields = {"bio_html": ("bio", None)}
 
     class Meta:
         verbose_name = _("intervenant·e")
@@ -188,7 +194,7 @@ class Speaker(models.Model):
         return self.photo_alt or _("Portrait de %(name)s") % {"name": self.name}
 
 
-class Session(models.Model):
+class Session(MarkdownFieldsMixin, models.Model):
     """A morning plenary conference or an afternoon workshop."""
 
     class Kind(models.TextChoices):
@@ -207,6 +213,9 @@ class Session(models.Model):
                     "programme diffusé, sinon les liens déjà partagés ne marchent plus."),
     )
     description = models.TextField(_("description"), blank=True, help_text=FORMATTED_TEXT_HELP)
+    description_html = RenderedHTMLField(_("description (HTML)"))
+    # The programme's session cards show the first 30 words.
+    excerpt_html = RenderedHTMLField(_("début de la description (HTML)"))
     start = models.DateTimeField(_("début"))
     end = models.DateTimeField(_("fin"))
     room = models.CharField(_("salle"), max_length=120, blank=True)
@@ -222,6 +231,8 @@ class Session(models.Model):
     )
 
     objects = SessionQuerySet.as_manager()
+    rendered_fields = {"description_html": ("description", None),
+                       "excerpt_html": ("description", excerpt)}
 
     class Meta:
         verbose_name = _("séance")
@@ -353,7 +364,7 @@ class SessionSpeaker(models.Model):
         return f"{self.speaker} — {self.session}"
 
 
-class Page(models.Model):
+class Page(MarkdownFieldsMixin, models.Model):
     """A page of text staff edit in the admin: practical information, legal notices."""
 
     class Slug(models.TextChoices):
@@ -365,11 +376,14 @@ class Page(models.Model):
     slug = models.SlugField(_("page"), max_length=40, choices=Slug.choices, unique=True)
     title = models.CharField(_("titre"), max_length=200)
     body = models.TextField(_("contenu"), help_text=FORMATTED_TEXT_HELP)
+    body_html = RenderedHTMLField(_("contenu (HTML)"))
     is_demo = models.BooleanField(
         _("contenu de démonstration"), default=False,
         help_text=_("Texte d'exemple à remplacer : décochez une fois le texte validé."),
     )
     updated_at = models.DateTimeField(_("mise à jour"), auto_now=True)
+
+    rendered_fields = {"body_html": ("body", None)}
 
     class Meta:
         verbose_name = _("page")

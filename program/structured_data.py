@@ -3,11 +3,20 @@
 import re
 
 from django.conf import settings
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from .markup import as_text
 from .models import Event, Session
-from .templatetags.colloque import plain
+
+# The organisers' own sites, found by a word of their name in `Event.organisers`; an organiser
+# without one here points to this site (OPMIRE's colloquium is its own page).
+ORGANISER_SITES = {
+    "Ville de Paris": "https://www.paris.fr", "City of Paris": "https://www.paris.fr",
+    "Académie de Paris": "https://www.ac-paris.fr",
+}
+SHARING_IMAGE = "program/partage.png"  # 1200 x 630, also the Open Graph image
 
 _POSTCODE_CITY = re.compile(r"(?P<postcode>\d{5})\s+(?P<city>[^,\d]+)$")
 
@@ -33,6 +42,38 @@ def _place(event: Event, room: str = "") -> dict:
     }
 
 
+def _organisers(event: Event) -> list[dict]:
+    names = [name.strip() for name in event.organisers.split("—") if name.strip()]
+    return [
+        {"@type": "Organization", "name": name,
+         "url": next((url for word, url in ORGANISER_SITES.items() if word in name),
+                     _absolute(reverse("program:home")))}
+        for name in names or ["Ville de Paris"]
+    ]
+
+
+def _person(speaker) -> dict:
+    data = {"@type": "Person", "name": speaker.name,
+            "url": _absolute(speaker.get_absolute_url())}
+    if speaker.role:
+        data["jobTitle"] = speaker.role
+    if speaker.organisation:
+        data["affiliation"] = {"@type": "Organization", "name": speaker.organisation}
+    return data
+
+
+def _offer(event: Event, *, seats_left: int | None, path: str) -> dict:
+    return {
+        "@type": "Offer",
+        "price": "0",
+        "priceCurrency": "EUR",
+        "url": _absolute(path),
+        "validFrom": timezone.localtime(event.registration_opens_at).isoformat(),
+        "availability": "https://schema.org/SoldOut" if seats_left == 0
+        else "https://schema.org/InStock",
+    }
+
+
 def _session(event: Event, session: Session) -> dict:
     data = {
         "@type": "Event",
@@ -44,22 +85,45 @@ def _session(event: Event, session: Session) -> dict:
         "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
         "eventStatus": "https://schema.org/EventScheduled",
     }
-    performers = [
-        {"@type": "Person", "name": role.speaker.name} for role in session.session_speakers.all()
-    ]
+    performers = [_person(role.speaker) for role in session.session_speakers.all()]
     if performers:
         data["performer"] = performers
     return data
 
 
+def session_json_ld(event: Event, session: Session, *, seats_left: int | None) -> dict:
+    """A session page's own `Event`: what it is about, who speaks, the (free) registration
+    (for a workshop, its own seats), and the day it belongs to. `seats_left`: the workshop's,
+    or the plenary room's for a conference."""
+    register = reverse("registrations:register")
+    if session.is_workshop:
+        register += f"?atelier={session.slug}"
+    data = {
+        "@context": "https://schema.org",
+        **_session(event, session),
+        "inLanguage": translation.get_language() or "fr",
+        "isAccessibleForFree": True,
+        "image": [_absolute(static(SHARING_IMAGE))],
+        "organizer": _organisers(event),
+        "offers": _offer(event, seats_left=seats_left, path=register),
+        "superEvent": {"@type": "Event", "name": event.title,
+                       "url": _absolute(reverse("program:home"))},
+    }
+    description = as_text(session.description_html)
+    if description:
+        data["description"] = description[:300]
+    return data
+
+
 def event_json_ld(event: Event, sessions: list[Session], *, seats_left: int | None) -> dict:
-    """The `Event` with its sessions as `subEvent`s. `sessions` should come with their
-    speakers prefetched (`with_speakers()`), so this runs no query."""
+    """The `Event` with its sessions as `subEvent`s, and as top-level `performer` the person
+    who opens the day. `sessions` (in order) should come with their speakers prefetched
+    (`with_speakers()`), so this runs no query."""
     data = {
         "@context": "https://schema.org",
         "@type": "Event",
         "name": event.title,
-        "description": event.summary or plain(event.description)[:300],
+        "description": event.summary or as_text(event.description_html)[:300],
         "startDate": event.starts_at.isoformat(),
         "endDate": event.ends_at.isoformat(),
         "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
@@ -67,20 +131,13 @@ def event_json_ld(event: Event, sessions: list[Session], *, seats_left: int | No
         "url": _absolute(reverse("program:home")),
         "inLanguage": translation.get_language() or "fr",
         "isAccessibleForFree": True,
+        "image": [_absolute(static(SHARING_IMAGE))],
         "location": _place(event),
-        "organizer": [
-            {"@type": "Organization", "name": name.strip()}
-            for name in event.organisers.split("—") if name.strip()
-        ] or [{"@type": "Organization", "name": "Ville de Paris", "url": "https://www.paris.fr"}],
-        "offers": {
-            "@type": "Offer",
-            "price": "0",
-            "priceCurrency": "EUR",
-            "url": _absolute(reverse("registrations:register")),
-            "validFrom": timezone.localtime(event.registration_opens_at).isoformat(),
-            "availability": "https://schema.org/SoldOut" if seats_left == 0
-            else "https://schema.org/InStock",
-        },
+        "organizer": _organisers(event),
+        "offers": _offer(event, seats_left=seats_left, path=reverse("registrations:register")),
         "subEvent": [_session(event, session) for session in sessions],
     }
+    opening = next((s for s in sessions if s.session_speakers.all()), None)
+    if opening:  # who opens the day: the first speaker of the first session
+        data["performer"] = [_person(opening.session_speakers.all()[0].speaker)]
     return data

@@ -7,19 +7,19 @@ from .models import Event, Page, Session, Speaker
 
 @register(Event)
 class EventTranslation(TranslationOptions):
-    fields = ("title", "summary", "description", "organisers", "venue")
+    fields = ("title", "summary", "description", "description_html", "organisers", "venue")
 
 
 @register(Session)
 class SessionTranslation(TranslationOptions):
-    fields = ("title", "description")
+    fields = ("title", "description", "description_html", "excerpt_html")
 
 
 @register(Speaker)
 class SpeakerTranslation(TranslationOptions):
-    fields = ("role", "bio", "photo_alt")
+    fields = ("role", "bio", "bio_html", "photo_alt")
 
 
 @register(Page)
 class PageTranslation(TranslationOptions):
-    fields = ("title", "body")
+    fields = ("title", "body", "body_html")

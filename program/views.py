@@ -4,6 +4,9 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.dateformat import format as date_format
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
@@ -11,8 +14,10 @@ from registrations.selectors import event_seats_left
 
 from . import calendar
 from .cache import public_page
+from .markup import as_text
 from .models import Event, Page, SessionSpeaker, Speaker
-from .structured_data import event_json_ld
+from .structured_data import event_json_ld, session_json_ld
+from .templatetags.colloque import inner_quotes
 
 
 def _timetable(event: Event) -> dict:
@@ -38,19 +43,36 @@ def home(request):
     return render(request, "program/home.html", context)
 
 
+def _summary(html: str, words: int = 30) -> str:
+    """A meta description from stored HTML: its first words, as plain text."""
+    return Truncator(as_text(html)).words(words, truncate=" …")
+
+
 @public_page
 def programme(request):
-    return render(request, "program/programme.html", _timetable(Event.objects.current_or_404()))
+    context = _timetable(Event.objects.current_or_404())
+    event = context["event"]
+    context["meta_description"] = _(
+        "Programme du colloque « %(title)s », %(date)s : conférences plénières le matin, "
+        "ateliers en parallèle l'après-midi, horaires, salles, intervenant·es et places "
+        "restantes."
+    ) % {"title": inner_quotes(event.title), "date": date_format(event.date, "l j F Y")}
+    return render(request, "program/programme.html", context)
 
 
 @public_page
 def session_detail(request, slug):
     event = Event.objects.current_or_404()
     session = get_object_or_404(event.sessions.with_speakers().with_seats_left(), slug=slug)
+    window = event.registration_window()
+    seats_left = session.seats_left if session.is_workshop else (
+        event_seats_left(event) if window == "open" else None)
     return render(request, "program/session_detail.html", {
         "event": event,
         "session": session,
-        "registration_window": event.registration_window(),
+        "registration_window": window,
+        "meta_description": _summary(session.description_html) or session.title,
+        "json_ld": session_json_ld(event, session, seats_left=seats_left),
     })
 
 
@@ -68,12 +90,22 @@ def speakers(request):
         .order_by("name")
         .prefetch_related(Prefetch("session_roles", queryset=roles, to_attr="event_roles"))
     )
-    return render(request, "program/speakers.html", {"event": event, "speakers": speakers})
+    return render(request, "program/speakers.html", {
+        "event": event,
+        "speakers": speakers,
+        "meta_description": _(
+            "Les intervenant·es du colloque « %(title)s » : leurs fonctions, leurs "
+            "organisations et les séances où ils et elles interviennent."
+        ) % {"title": inner_quotes(event.title)},
+    })
 
 
 @public_page
 def page(request, slug):
-    return render(request, "program/page.html", {"page": get_object_or_404(Page, slug=slug)})
+    page = get_object_or_404(Page, slug=slug)
+    return render(request, "program/page.html", {
+        "page": page, "meta_description": _summary(page.body_html),
+    })
 
 
 def _ics_response(content: bytes, filename: str) -> HttpResponse:

@@ -3,8 +3,6 @@ import html
 import json
 import re
 
-import markdown as md
-import nh3
 from django import template
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
@@ -13,20 +11,19 @@ from django.utils import timezone, translation
 from django.utils.html import format_html, strip_tags
 from django.utils.safestring import mark_safe
 
+from program.markup import render
+
 register = template.Library()
 
 # As django.utils.html.json_script: nothing in the JSON can close or open an HTML element.
 _JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
-_ALLOWED_TAGS = {"p", "br", "strong", "em", "a", "ul", "ol", "li", "h2", "h3", "h4",
-                 "blockquote", "abbr", "code", "table", "thead", "tbody", "tr", "th", "td"}
-
 
 @register.filter
 def markdown(text: str) -> str:
-    """Staff-written Markdown rendered to HTML, then sanitised (no scripts, no styles)."""
-    rendered = md.markdown(text or "", extensions=["sane_lists", "tables"], output_format="html")
-    return mark_safe(nh3.clean(rendered, tags=_ALLOWED_TAGS, link_rel="noopener"))
+    """Staff-written Markdown rendered to HTML, then sanitised (no scripts, no styles). Pages
+    read the HTML stored at save (`<field>_html`); this is for previews."""
+    return render(text)
 
 
 @register.filter
@@ -57,7 +54,7 @@ def hm(value: dt.datetime | dt.time) -> str:
 def plain(text: str) -> str:
     """Staff-written Markdown as plain text (meta descriptions, calendar files); not marked
     safe, so templates escape it again."""
-    return html.unescape(strip_tags(markdown(text))).strip()
+    return html.unescape(strip_tags(render(text))).strip()
 
 
 @register.filter
