@@ -132,9 +132,14 @@ def deliver_mailing(*, mailing_id: int) -> str:
     mailing = Mailing.objects.select_related("event").get(pk=mailing_id)
     people = recipients(event=mailing.event, segment=mailing.segment, workshop=mailing.workshop)
     for person in people:
+        context = _context(mailing, person)
+        headers = None
+        if context["unsubscribe_url"]:  # RFC 2369 and RFC 8058 (one-click, by mail clients)
+            headers = {"List-Unsubscribe": f"<{context['unsubscribe_url']}>",
+                       "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
         with transaction.atomic():
-            send_email_later(to=person.email, template=TEMPLATE,
-                             context=_context(mailing, person), language=person.language)
+            send_email_later(to=person.email, template=TEMPLATE, context=context,
+                             language=person.language, headers=headers)
     return f"{len(people)} queued"
 
 

@@ -88,12 +88,15 @@ def test_staff_pages_pass_the_automated_accessibility_audit(
     live_server, chromium, django_user_model
 ):
     from press.models import PressKitDocument
+    from registrations.models import Mailing
     from tests.press.factories import AccreditationFactory
     from tests.registrations.factories import RegistrationFactory
 
     event = load_demo()
     RegistrationFactory(event=event, workshop=event.sessions.workshops().first())
     AccreditationFactory(event=event)
+    Mailing.objects.create(event=event, segment=Mailing.Segment.CONFIRMED,
+                           subject_fr="Plan d'accès", body_fr="Bonjour,\n\nVoici le plan.")
     PressKitDocument.objects.create(
         event=event, title="Communiqué de presse",
         file=SimpleUploadedFile("communique.pdf", b"%PDF-1.4 demo", "application/pdf"),

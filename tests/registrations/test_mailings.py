@@ -113,6 +113,8 @@ def test_news_mailing_carries_a_one_click_unsubscribe(
     send(team_client, django_capture_on_commit_callbacks, form(segment="news"))
     message = next(m for m in mail.outbox if m.to == ["b@example.org"])
     path = UNSUBSCRIBE_RE.search(message.body).group(1)
+    assert message.extra_headers["List-Unsubscribe"].endswith(f"{path}>")
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert client.get(path).status_code == 200
     assert Registration.objects.get(email="b@example.org").wants_news  # a GET changes nothing
     # What a mail client sends for RFC 8058's one-click: no cookie, no CSRF token.
@@ -126,3 +128,10 @@ def test_staff_without_the_permission_cannot_write(client, django_user_model, pe
     user.groups.add(Group.objects.get(name="Accueil"))
     client.force_login(user)
     assert client.get(ADD).status_code == 403
+
+
+def test_only_news_mailings_carry_an_unsubscribe_header(
+        team_client, people, django_capture_on_commit_callbacks):
+    send(team_client, django_capture_on_commit_callbacks, form(segment="confirmed"))
+    assert mail.outbox
+    assert all("List-Unsubscribe" not in m.extra_headers for m in mail.outbox)
