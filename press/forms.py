@@ -80,7 +80,7 @@ class AccreditationForm(forms.ModelForm):
             "first_name": forms.TextInput(attrs={"autocomplete": "given-name"}),
             "last_name": forms.TextInput(attrs={"autocomplete": "family-name"}),
             "outlet": forms.TextInput(attrs={"autocomplete": "organization"}),
-            "crew_size": forms.NumberInput(attrs={"min": 1, "max": 10}),
+            "crew_size": forms.NumberInput(),
             "interview_wishes": forms.Textarea(attrs={"rows": 3}),
         }
         help_texts = {
@@ -98,6 +98,8 @@ class AccreditationForm(forms.ModelForm):
         )
         self.fields["role"].choices = [("", "---------")] + list(AccreditationRequest.Role.choices)
         self.fields["phone"].validators.append(validate_phone)  # the field strips spaces itself
+        # The bounds clean_crew_size enforces; the model's field would render min="0".
+        self.fields["crew_size"].widget.attrs.update({"min": 1, "max": 10})
 
     def clean_email(self):
         return self.cleaned_data["email"].strip().lower()

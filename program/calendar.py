@@ -1,8 +1,10 @@
 """iCalendar (.ics) files for the whole event and for each session (RFC 5545).
 
 Times are written in Europe/Paris with a VTIMEZONE block, so calendars show 9h30 whatever
-the server stores (UTC). UIDs depend only on slugs and the site's host, so downloading a
-file twice updates the entry instead of duplicating it.
+the server stores (UTC). Each calendar event has one UID, made from slugs and the site's host
+(`event_uid`, `session_uid`), in every file that carries it: the programme's files and the
+attendee's ticket (`registrations.tickets.ticket_calendar`). Downloading a file again, or
+adding both, updates the entry instead of putting the day twice in a calendar.
 """
 
 import datetime as dt
@@ -36,6 +38,15 @@ def _uid(name: str) -> str:
     return f"{name}@{host}"
 
 
+def event_uid(event: Event) -> str:
+    """The whole day's UID, e.g. `colloque-mixite-2030@colloque-mixite.paris.fr`."""
+    return _uid(event.slug)
+
+
+def session_uid(session: Session) -> str:
+    return _uid(f"{session.event.slug}.{session.slug}")
+
+
 def vevent(*, uid, summary, start, end, location, url, description="") -> VEvent:
     """One event of a calendar file, its times in Europe/Paris."""
     vevent = VEvent()
@@ -53,7 +64,7 @@ def vevent(*, uid, summary, start, end, location, url, description="") -> VEvent
 
 def event_calendar(event: Event) -> bytes:
     return calendar_file(event.date, vevent(
-        uid=_uid(event.slug),
+        uid=event_uid(event),
         summary=event.title,
         start=event.starts_at,
         end=event.ends_at,
@@ -69,7 +80,7 @@ def session_calendar(session: Session) -> bytes:
     speakers = ", ".join(role.speaker.name for role in session.session_speakers.all())
     description = "\n\n".join(part for part in (speakers, plain(session.description)) if part)
     return calendar_file(event.date, vevent(
-        uid=_uid(f"{event.slug}.{session.slug}"),
+        uid=session_uid(session),
         summary=f"{session.title} — {event.title}",
         start=session.start,
         end=session.end,

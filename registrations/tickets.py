@@ -17,7 +17,7 @@ from django.core import signing
 from django.urls import reverse
 from django.utils import translation
 
-from program.calendar import calendar_file, vevent
+from program.calendar import calendar_file, event_uid, session_uid, vevent
 
 from .models import Registration
 
@@ -86,18 +86,17 @@ def ticket_qr_svg(registration: Registration) -> str:
 def ticket_calendar(registration: Registration, manage_url: str) -> bytes:
     """The day and, when the person holds a workshop seat, the workshop (RFC 5545).
 
-    In the active language, built like the programme's files. The UIDs belong to the
-    registration, so a new file (after a change of workshop) updates the entries instead of
-    adding new ones.
+    In the active language, built like the programme's files, with the same UIDs
+    (`program.calendar.event_uid`, `session_uid`): adding the ticket and the programme's
+    file puts the day in a calendar once. After a change of workshop, the new file adds the
+    new workshop; the old one stays in the calendar until the person removes it.
     """
     event = registration.event
-    items = [(f"registration-{registration.reference}@{event.slug}", event.title,
-              event.starts_at, event.ends_at, "")]
+    items = [(event_uid(event), event.title, event.starts_at, event.ends_at, "")]
     if registration.has_workshop_seat:
         workshop = registration.workshop
-        items.append((f"registration-{registration.reference}-workshop@{event.slug}",
-                      f"{workshop.title} — {event.title}", workshop.start, workshop.end,
-                      workshop.room))
+        items.append((session_uid(workshop), f"{workshop.title} — {event.title}",
+                      workshop.start, workshop.end, workshop.room))
     return calendar_file(event.date, *(
         vevent(uid=uid, summary=summary, start=start, end=end,
                location=", ".join(p for p in (room, event.venue, event.address) if p),

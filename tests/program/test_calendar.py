@@ -66,3 +66,20 @@ def test_english_session_ics_uses_the_english_title(client, demo_event):
 
 def test_unknown_session_ics_is_a_404(client, demo_event):
     assert client.get("/programme/inconnue.ics").status_code == 404
+
+
+def test_the_day_has_one_uid_in_the_programme_and_in_the_ticket(client, demo_event, settings):
+    """Adding the programme's file and the ticket's puts the day (and the workshop) once."""
+    from registrations.tickets import ticket_calendar
+    from tests.registrations.factories import RegistrationFactory
+
+    settings.SITE_URL = "https://colloque-mixite.paris.fr"
+    workshop = demo_event.sessions.get(slug="atelier-parents")
+    registration = RegistrationFactory(event=demo_event, workshop=workshop)
+    assert registration.has_workshop_seat
+    _, day = _only_event(client.get("/programme/colloque.ics"))
+    _, session = _only_event(client.get("/programme/atelier-parents.ics"))
+    ticket = Calendar.from_ical(ticket_calendar(registration, "https://example.org/gerer/"))
+    assert [str(e["UID"]) for e in ticket.walk("VEVENT")] == [str(day["UID"]),
+                                                               str(session["UID"])]
+    assert str(day["UID"]) == f"{demo_event.slug}@colloque-mixite.paris.fr"
