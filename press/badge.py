@@ -4,11 +4,12 @@ The same content is drawn as a PDF (attached to the approval e-mail) and shown a
 printable HTML page (`templates/press/badge.html`).
 
 The QR code opens the welcome desk, where tickets are scanned too:
-`{SITE_URL}/inscription/accueil/?code=PRESSE:<checkin_token>`. The token is random and
-unique to the badge (`AccreditationRequest.checkin_token`), so it needs no signature; the
-desk reads the request and its current status, so a badge printed before a rejection is
-refused at the door. Badges printed before this change hold `/presse/gestion/controle/<token>/`,
-which redirects to the same desk page.
+`{SITE_URL}/inscription/accueil/?code=PRESSE:<checkin_token>`. The token is an HMAC of the
+request's number under SECRET_KEY (`press.models.press_token`), so it needs no signature;
+only its digest is stored, and the desk finds the request by it
+(`AccreditationRequest.objects.for_checkin_code`) and reads its current status, so a badge
+printed before a rejection is refused at the door. Badges printed before the desk read them
+hold `/presse/gestion/controle/<token>/`, which redirects to the same desk page.
 """
 
 import io

@@ -4,6 +4,7 @@ The allowed status changes are written once, in `TRANSITIONS`; `press.services` 
 and records each one as an `AccreditationTransition` (who, when, why).
 """
 
+import base64
 import datetime as dt
 import secrets
 
@@ -12,9 +13,11 @@ from django.core.files.storage import storages
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from program.models import Event
+from registrations.models import hash_token
 
 
 def private_storage():
@@ -24,6 +27,32 @@ def private_storage():
 
 def new_token() -> str:
     return secrets.token_urlsafe(32)
+
+
+def unusable_digest() -> str:
+    """The digest of a random token nobody holds: a request before it gets its own, or
+    after anonymisation."""
+    return hash_token(new_token())
+
+
+def press_token(kind: str, pk: int) -> str:
+    """The token of a request's status link (`kind` "status") or of its badge ("checkin"):
+    an HMAC of its number under SECRET_KEY.
+
+    As for registrations (`registrations.models.link_token`), only its digest is stored
+    (`token_hash`, `checkin_token_hash`): a database leak opens no status page and passes
+    no badge at the desk, yet every e-mail and the badge page can give the same token again.
+    Changing SECRET_KEY changes the tokens: the next e-mail brings the digests in line
+    (`services.current_tokens`).
+    """
+    digest = salted_hmac(f"press.{kind}", str(pk), algorithm="sha256").digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def token_digests(pk: int) -> dict[str, str]:
+    """The stored digests of request `pk`'s two tokens, by field name."""
+    return {"token_hash": hash_token(press_token("status", pk)),
+            "checkin_token_hash": hash_token(press_token("checkin", pk))}
 
 
 DEFAULT_PERSONALITY = (
@@ -141,6 +170,20 @@ class AccreditationQuerySet(models.QuerySet):
     def for_security_desk(self, event: Event):
         return self.filter(event=event).approved().order_by("last_name", "first_name", "pk")
 
+    def for_status_token(self, token: str):
+        """The request whose status link carries `token` (compared by digest), as a
+        queryset. Links sent before tokens were hashed carry the random token whose digest
+        is kept in `legacy_token_hash`."""
+        digest = hash_token(token)
+        return self.filter(Q(token_hash=digest) | Q(legacy_token_hash=digest))
+
+    def for_checkin_code(self, token: str):
+        """The request whose badge carries `token` (`PRESSE:<token>`, see `press.badge`),
+        compared by digest; badges sent before tokens were hashed match
+        `legacy_checkin_token_hash`."""
+        digest = hash_token(token)
+        return self.filter(Q(checkin_token_hash=digest) | Q(legacy_checkin_token_hash=digest))
+
 
 class AccreditationRequest(models.Model):
     """One journalist's request for one edition. No identity document is asked."""
@@ -188,9 +231,21 @@ class AccreditationRequest(models.Model):
     interview_wishes = models.TextField(_("souhaits d'interview"), blank=True)
     consent = models.BooleanField(_("consentement au traitement des données"), default=False)
     language = models.CharField(_("langue"), max_length=10, default="fr")
-    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
-    checkin_token = models.CharField(
-        max_length=64, unique=True, default=new_token, editable=False
+    # SHA-256 digests of the tokens (`press_token`), never the tokens themselves.
+    token_hash = models.CharField(
+        max_length=64, unique=True, default=unusable_digest, editable=False
+    )
+    checkin_token_hash = models.CharField(
+        max_length=64, unique=True, default=unusable_digest, editable=False
+    )
+    # Digests of the random tokens of links and badges sent before tokens were derived from
+    # the request's number (migration 0004); emptied by anonymisation. NULL, not "": many rows
+    # have none, and a unique column allows many NULLs.
+    legacy_token_hash = models.CharField(  # noqa: DJ001
+        max_length=64, unique=True, null=True, editable=False
+    )
+    legacy_checkin_token_hash = models.CharField(  # noqa: DJ001
+        max_length=64, unique=True, null=True, editable=False
     )
     keep_documents = models.BooleanField(
         _("conserver les documents après décision"), default=False,
@@ -242,6 +297,16 @@ class AccreditationRequest(models.Model):
 
     def get_absolute_url(self):
         return reverse("press:status", kwargs={"token": self.token})
+
+    @property
+    def token(self) -> str:
+        """The status link's token (recomputed, not stored)."""
+        return press_token("status", self.pk)
+
+    @property
+    def checkin_token(self) -> str:
+        """The badge's token at the welcome desk (recomputed, not stored)."""
+        return press_token("checkin", self.pk)
 
     @property
     def full_name(self) -> str:

@@ -28,7 +28,8 @@ from .models import (
     AccreditationTransition,
     PressInfo,
     Status,
-    new_token,
+    token_digests,
+    unusable_digest,
 )
 
 
@@ -63,7 +64,21 @@ def _status_url(accreditation: AccreditationRequest) -> str:
         return _absolute(reverse("press:status", kwargs={"token": accreditation.token}))
 
 
+def current_tokens(accreditation: AccreditationRequest) -> None:
+    """Bring the stored digests in line with the request's tokens before they are given
+    (an e-mail, a badge): they differ only after SECRET_KEY has changed, and the links then
+    change too; the e-mail being sent carries the new one."""
+    digests = token_digests(accreditation.pk)
+    if accreditation.anonymised_at or all(
+            getattr(accreditation, field) == value for field, value in digests.items()):
+        return
+    for field, value in digests.items():
+        setattr(accreditation, field, value)
+    AccreditationRequest.objects.filter(pk=accreditation.pk).update(**digests)
+
+
 def _email(accreditation: AccreditationRequest, template: str, *, attachments=(), **context):
+    current_tokens(accreditation)
     info = PressInfo.objects.for_event(accreditation.event)
     send_email_later(
         to=accreditation.email,
@@ -148,6 +163,10 @@ def accreditation_submit(
             accreditation.status = Status.SUBMITTED
             accreditation.full_clean()
             accreditation.save()
+            # The tokens derive from the request's number, known once it is inserted.
+            for field, value in token_digests(accreditation.pk).items():
+                setattr(accreditation, field, value)
+            accreditation.save(update_fields=["token_hash", "checkin_token_hash"])
             AccreditationTransition.objects.create(
                 accreditation=accreditation, from_status="", to_status=Status.SUBMITTED
             )
@@ -191,7 +210,9 @@ def accreditation_purge_expired(*, today: dt.date | None = None) -> int:
                 phone="", outlet="", assignment_letter="",
                 # A card number or a letter while undecided (a database constraint): a dash.
                 press_card_number="" if accreditation.is_final else "-",
-                interview_wishes="", token=new_token(), checkin_token=new_token(),
+                interview_wishes="", token_hash=unusable_digest(),
+                checkin_token_hash=unusable_digest(), legacy_token_hash=None,
+                legacy_checkin_token_hash=None,
                 documents_deleted_at=accreditation.documents_deleted_at or (
                     now if accreditation.assignment_letter else None),
                 anonymised_at=now, updated_at=now,
@@ -207,6 +228,7 @@ def accreditation_approve(
 ) -> AccreditationRequest:
     """Grant the accreditation; e-mail the badge (PDF) and practical instructions."""
     accreditation = _transition(accreditation, Status.APPROVED, actor=actor)
+    current_tokens(accreditation)
     pdf = badge_pdf(accreditation)
     with translation.override(accreditation.language):
         badge_url = _absolute(reverse("press:badge", kwargs={"token": accreditation.token}))
@@ -282,6 +304,18 @@ def accreditation_answer_info(
             accreditation.assignment_letter.storage.delete(new_name)
         raise
     return accreditation
+
+
+@transaction.atomic
+def accreditation_erase(*, accreditation: AccreditationRequest) -> None:
+    """Delete the request at the journalist's own request (RGPD erasure), with its history;
+    its document goes after commit (`press.documents.delete_stored_document`, post_delete).
+
+    Sends nothing: the press office's list and the security desk's export are read from the
+    database and are current at once; a notice naming the journalist would keep in a mailbox
+    what they asked to erase, and one without a name would give staff nothing to act on.
+    """
+    accreditation.delete()
 
 
 class BadgeNotValid(AccreditationError):

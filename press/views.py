@@ -80,7 +80,7 @@ def accreditation_request(request):
 @never_cache
 def accreditation_status(request, token):
     accreditation = get_object_or_404(
-        AccreditationRequest.objects.select_related("event"), token=token
+        AccreditationRequest.objects.select_related("event").for_status_token(token)
     )
     info = PressInfo.objects.for_event(accreditation.event)
     can_answer = accreditation.status == Status.INFO_REQUESTED
@@ -111,7 +111,7 @@ def accreditation_status(request, token):
 @require_GET
 def accreditation_badge(request, token):
     accreditation = get_object_or_404(
-        AccreditationRequest.objects.select_related("event").approved(), token=token
+        AccreditationRequest.objects.select_related("event").approved().for_status_token(token)
     )
     return render(request, "press/badge.html", {
         "accreditation": accreditation, "event": accreditation.event,

@@ -272,7 +272,7 @@ def _find_ticket(event: Event, code: str) -> Registration | AccreditationRequest
     (`PRESSE:<token>`, see `press.badge`), or None (a forged or unknown code, or a search)."""
     code = scanned_code(code)
     if token := checkin_token_from_code(code):
-        return event.accreditation_requests.filter(checkin_token=token).first()
+        return event.accreditation_requests.for_checkin_code(token).first()
     if code[:9].upper() == "COLLOQUE:":
         reference = ticket_reference_from_payload("COLLOQUE:" + code[9:])
     else:

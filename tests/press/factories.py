@@ -1,11 +1,12 @@
 import factory
 
-from press.models import AccreditationRequest, AccreditationTransition
+from press.models import AccreditationRequest, AccreditationTransition, token_digests
 from tests.factories import EventFactory
 
 
 class AccreditationFactory(factory.django.DjangoModelFactory):
-    """A submitted request with a press card number, its first transition recorded."""
+    """A submitted request with a press card number, its first transition recorded and the
+    digests of its tokens stored (as `accreditation_submit` does once the number is known)."""
 
     class Meta:
         model = AccreditationRequest
@@ -25,6 +26,9 @@ class AccreditationFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def submitted(obj, create, extracted, **kwargs):
         if create:
+            for field, value in token_digests(obj.pk).items():
+                setattr(obj, field, value)
+            AccreditationRequest.objects.filter(pk=obj.pk).update(**token_digests(obj.pk))
             AccreditationTransition.objects.create(
                 accreditation=obj, from_status="", to_status=obj.status
             )
