@@ -19,3 +19,24 @@ def rows(accreditations) -> list[list]:
     ]
 
 WIDTHS = (20, 18, 28, 16, 16, 30, 10)
+
+
+def personal_data(accreditation) -> dict:
+    """Everything stored about the journalist for this request (RGPD right of access), as
+    their status page's JSON download and the admin's action give it: the document's name,
+    not its content; the history says who acted (« service de presse » or the journalist),
+    never a staff member's name."""
+    fields = ("first_name", "last_name", "email", "phone", "outlet", "media_type", "role",
+              "press_card_number", "has_camera", "has_tripod", "has_lights", "crew_size",
+              "interview_wishes", "language", "status", "keep_documents",
+              "documents_deleted_at", "checked_in_at", "created_at", "updated_at")
+    data = {"number": accreditation.pk, **{name: getattr(accreditation, name) for name in fields}}
+    data["event"] = {"title": accreditation.event.title, "date": accreditation.event.date}
+    letter = accreditation.assignment_letter
+    data["assignment_letter"] = letter.name.rsplit("/", 1)[-1] if letter else None
+    data["history"] = [
+        {"at": t.created_at, "from": t.from_status, "to": t.to_status,
+         "by": "journalist" if t.actor_id is None else "press office", "message": t.message}
+        for t in accreditation.transitions.all()
+    ]
+    return data

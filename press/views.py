@@ -3,7 +3,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -79,9 +79,7 @@ def accreditation_request(request):
 
 @never_cache
 def accreditation_status(request, token):
-    accreditation = get_object_or_404(
-        AccreditationRequest.objects.select_related("event").for_status_token(token)
-    )
+    accreditation = _by_token(token)
     info = PressInfo.objects.for_event(accreditation.event)
     can_answer = accreditation.status == Status.INFO_REQUESTED
     form = AnswerForm(request.POST or None, request.FILES or None) if can_answer else None
@@ -103,8 +101,37 @@ def accreditation_status(request, token):
     last_decision = accreditation.transitions.filter(to_status=Status.REJECTED).last()
     return render(request, "press/status.html", {
         "accreditation": accreditation, "event": accreditation.event, "info": info,
-        "form": form, "question": question, "last_decision": last_decision,
+        "form": form, "question": question, "last_decision": last_decision, "token": token,
     })
+
+
+def _by_token(token):
+    return get_object_or_404(
+        AccreditationRequest.objects.select_related("event").for_status_token(token))
+
+
+@never_cache
+@require_GET
+def personal_data(request, token):
+    """The journalist's data as JSON (right of access and portability)."""
+    accreditation = _by_token(token)
+    response = JsonResponse(exports.personal_data(accreditation),
+                            json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = (
+        f'attachment; filename="accreditation-{accreditation.pk}.json"')
+    return response
+
+
+@never_cache
+def erase(request, token):
+    """Erase the request at the journalist's request: a page asks first; the POST deletes it
+    with its document and history (`services.accreditation_erase`)."""
+    accreditation = _by_token(token)
+    if request.method == "POST":
+        services.accreditation_erase(accreditation=accreditation)
+        return render(request, "press/erased.html")
+    return render(request, "press/erase.html", {"accreditation": accreditation,
+                                                "event": accreditation.event, "token": token})
 
 
 @never_cache

@@ -71,7 +71,9 @@ def test_private_pages_pass_the_automated_accessibility_audit(live_server, chrom
     page = chromium.new_page(viewport={"width": 390, "height": 900})
     paths = [f"/inscription/gerer/{token}/", f"/en/inscription/gerer/{token}/",
                  accreditation.get_absolute_url(), approved.get_absolute_url(),
-                 reverse("press:badge", kwargs={"token": approved.token})]
+                 reverse("press:badge", kwargs={"token": approved.token}),
+                 reverse("press:erase", kwargs={"token": accreditation.token}),
+                 "/en" + reverse("press:erase", kwargs={"token": accreditation.token})]
     problems = _audit(page, live_server.url, paths)
     page.close()
     assert problems == {}
