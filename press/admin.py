@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.http import JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
@@ -11,7 +12,7 @@ from colloque import audit
 from program.admin import LanguageLabelsMixin
 from program.templatetags.colloque import long_datetime
 
-from . import services
+from . import exports, services
 from .forms import ReasonForm
 from .models import (
     AccreditationRequest,
@@ -63,7 +64,8 @@ class AccreditationRequestAdmin(admin.ModelAdmin):
     search_fields = ["first_name", "last_name", "email", "outlet", "press_card_number"]
     date_hierarchy = "created_at"
     inlines = [TransitionInline]
-    actions = ["approve_selected", "request_info_selected", "reject_selected"]
+    actions = ["approve_selected", "request_info_selected", "reject_selected",
+               "download_personal_data"]
     change_list_template = "press/admin/change_list.html"
     change_form_template = "press/admin/change_form.html"
     fieldsets = [
@@ -175,6 +177,26 @@ class AccreditationRequestAdmin(admin.ModelAdmin):
             decision=_("refusée"),
             done_message=_("%(count)d accréditation(s) refusée(s)."),
         )
+
+    @admin.action(description=_("Télécharger les données de la personne (JSON)"),
+                  permissions=["view"])
+    def download_personal_data(self, request, queryset):
+        """RGPD right of access for a journalist who writes in: what their status page's
+        download gives, for each selected request (a list: one person may have several)."""
+        accreditations = list(queryset.select_related("event")
+                              .prefetch_related("transitions").order_by("pk"))
+        numbers = [str(accreditation.pk) for accreditation in accreditations]
+        audit.record(user=request.user, kind=audit.Kind.DATA_EXPORT, count=len(numbers),
+                     description=_("Demandes d'accréditation n° %(numbers)s") % {
+                         "numbers": ", ".join(numbers)})
+        response = JsonResponse([exports.personal_data(a) for a in accreditations],
+                                safe=False, json_dumps_params={"ensure_ascii": False,
+                                                               "indent": 2})
+        name = numbers[0] if len(numbers) == 1 else "plusieurs"
+        response["Content-Disposition"] = (
+            f'attachment; filename="donnees-accreditation-{name}.json"')
+        response["Cache-Control"] = "private, no-store"
+        return response
 
     @staticmethod
     def _journal(request, accreditation, decision):

@@ -14,6 +14,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
@@ -22,7 +23,7 @@ from django.utils.translation import ngettext
 from colloque import audit
 from program.models import Event, Session
 
-from . import mailings, services
+from . import mailings, selectors, services
 from .exports import export_csv, export_xlsx
 from .models import Mailing, Registration, RegistrationTransition, needs_q
 from .selectors import seat_summary, waitlist_position
@@ -147,7 +148,7 @@ class RegistrationAdmin(admin.ModelAdmin):
     )
     inlines = [TransitionInline]
     actions = ["resend", "cancel", "promote", "check_in", "send_attestation", "export_as_csv",
-               "export_as_xlsx", "erase"]
+               "export_as_xlsx", "download_personal_data", "erase"]
     change_list_template = "admin/registrations/registration/change_list.html"
 
     def has_add_permission(self, request):
@@ -294,6 +295,24 @@ class RegistrationAdmin(admin.ModelAdmin):
                   permissions=["export"])
     def export_as_xlsx(self, request, queryset):
         return self._export(request, queryset, export_xlsx, "XLSX")
+
+    @admin.action(description=_("Télécharger les données de la personne (JSON)"),
+                  permissions=["export"])
+    def download_personal_data(self, request, queryset):
+        """RGPD right of access for a person who writes in: what the manage page's download
+        gives, for each selected registration (a list: one person may have several)."""
+        registrations = list(queryset.select_related("event", "workshop")
+                             .prefetch_related("transitions").order_by("pk"))
+        references = [registration.reference for registration in registrations]
+        audit.record(user=request.user, kind=audit.Kind.DATA_EXPORT, count=len(references),
+                     description=_("Inscriptions %(refs)s") % {"refs": ", ".join(references)})
+        response = JsonResponse([selectors.personal_data(r) for r in registrations],
+                                safe=False, json_dumps_params={"ensure_ascii": False,
+                                                               "indent": 2})
+        name = references[0] if len(references) == 1 else "plusieurs"
+        response["Content-Disposition"] = f'attachment; filename="donnees-{name}.json"'
+        response["Cache-Control"] = "private, no-store"
+        return response
 
     @admin.action(description=_("Effacer les données personnelles (demande de la personne)"),
                   permissions=["erase"])

@@ -1,4 +1,5 @@
 import html
+import json
 import re
 
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
@@ -186,3 +187,41 @@ def test_decisions_are_journalled(moderator_client, mailoutbox,
         f"Demande d'accréditation n° {approved.pk} : accordée": "presse",
         f"Demande d'accréditation n° {rejected.pk} : refusée": "presse",
     }
+
+
+def test_staff_download_a_journalists_data_for_someone_who_writes_in(
+        client, django_user_model, staff_user):
+    """The press office (view right) answers a right-of-access request by e-mail: the same
+    data as the status page's download, journalled by number, never by name."""
+    from django.contrib.auth.models import Permission
+
+    accreditation = AccreditationFactory(last_name="Benali", press_card_number="",
+                                         assignment_letter=ContentFile(PDF, name="l.pdf"))
+    services.accreditation_request_info(accreditation=accreditation, actor=staff_user,
+                                        message="Quel sujet ?")
+    other = AccreditationFactory(last_name="Autre")
+    user = django_user_model.objects.create_user("lecture", password="pw", is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="view_accreditationrequest"))
+    client.force_login(user)
+    response = client.post(CHANGELIST, {"action": "download_personal_data",
+                                        ACTION_CHECKBOX_NAME: [accreditation.pk]})
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="donnees-accreditation-{accreditation.pk}.json"')
+    [data] = json.loads(response.content)
+    assert data["last_name"] == "Benali" and data["assignment_letter"].endswith(".pdf")
+    assert [h["by"] for h in data["history"]] == ["journalist", "press office"]
+    raw = response.content.decode()
+    assert other.last_name not in raw and staff_user.username not in raw and "%PDF" not in raw
+    [entry] = StaffAction.objects.all()
+    assert (entry.kind, entry.username, entry.count) == ("data_export", "lecture", 1)
+    assert entry.description == f"Demandes d'accréditation n° {accreditation.pk}"
+
+
+def test_downloading_a_journalists_data_needs_the_view_permission(db, client,
+                                                                  django_user_model):
+    accreditation = AccreditationFactory()
+    user = django_user_model.objects.create_user("rien", password="pw", is_staff=True)
+    client.force_login(user)
+    response = client.post(CHANGELIST, {"action": "download_personal_data",
+                                        ACTION_CHECKBOX_NAME: [accreditation.pk]})
+    assert response.status_code == 403 and not StaffAction.objects.exists()

@@ -2,6 +2,7 @@ import csv
 import datetime as dt
 import html
 import io
+import json
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -260,3 +261,34 @@ def test_an_address_already_registered_is_refused_in_words(staff_client, event):
     assert "Une autre inscription en cours utilise déjà cette adresse" in text(response)
     registration.refresh_from_db()
     assert registration.email != "DEJA@example.org"
+
+
+def test_staff_download_a_persons_data_for_someone_who_writes_in(client, django_user_model,
+                                                                 event):
+    """« Équipe OPMIRE » (the export right) answers a right-of-access request by e-mail: the
+    same data as the manage page's download, journalled by reference, never by name."""
+    first = RegistrationFactory(event=event, first_name="Awa", last_name="Traoré",
+                                accessibility_needs=["lsf"])
+    second = RegistrationFactory(event=event, email="autre@example.org")
+    user = django_user_model.objects.create_user("opmire", password="pw", is_staff=True)
+    user.user_permissions.add(*Permission.objects.filter(
+        codename__in=["view_registration", "export_registration"]))
+    client.force_login(user)
+    response = action(client, "download_personal_data", [first])
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="donnees-{first.reference}.json"')
+    [data] = json.loads(response.content)
+    assert (data["reference"], data["first_name"], data["last_name"], data["email"]) == (
+        first.reference, "Awa", "Traoré", first.email)
+    assert data["accessibility_needs"] == ["lsf"]
+    assert data["event"]["title"] == event.title
+    assert second.email not in response.content.decode()
+    [entry] = StaffAction.objects.all()
+    assert (entry.kind, entry.username, entry.count) == ("data_export", "opmire", 1)
+    assert first.reference in entry.description and "Traoré" not in entry.description
+
+
+def test_downloading_a_persons_data_needs_the_export_permission(viewer, event):
+    registration = RegistrationFactory(event=event)
+    response = action(viewer, "download_personal_data", [registration])
+    assert "json" not in response["Content-Type"] and not StaffAction.objects.exists()
