@@ -17,6 +17,7 @@ no message, put no CSRF token in the page and did not read the session.
 
 import functools
 import hashlib
+import time
 
 from django.conf import settings
 from django.contrib.messages import get_messages
@@ -36,13 +37,15 @@ def bump_version(**kwargs) -> None:
     """Make every cached public page stale, on every server (a signal receiver)."""
     try:
         cache.incr(VERSION_KEY)
-    except ValueError:  # no version yet (or evicted): any new value will do
-        cache.set(VERSION_KEY, 1, timeout=None)
+    except ValueError:  # no version yet, or evicted
+        cache.set(VERSION_KEY, time.time_ns(), timeout=None)
 
 
 def _version() -> int:
+    """The current version. A new one starts from the clock, so that a version evicted from
+    the cache never comes back and revives pages stored before an edit."""
     global _last_version_seen
-    version = cache.get_or_set(VERSION_KEY, 1, timeout=None)
+    version = cache.get_or_set(VERSION_KEY, time.time_ns, timeout=None)
     if version != _last_version_seen:
         # Staff saved something: this process's copy of the current edition may be the old
         # one (program.querysets.EventManager), and it must not go into the new pages.

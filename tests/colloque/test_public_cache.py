@@ -141,3 +141,16 @@ def test_requests_with_a_session_cookie_bypass_the_cache(staff_client, demo_even
     response = staff_client.get("/programme/")
     assert "Vu par les organisateurs" in response.text
     assert "private" in response["Cache-Control"]
+
+
+def test_a_version_evicted_from_the_cache_does_not_bring_back_an_old_page(client, demo_event):
+    from django.core.cache import cache
+
+    from program.cache import VERSION_KEY
+
+    session = demo_event.sessions.first()
+    assert session.title_fr in client.get("/programme/").text
+    session.title_fr = "Titre après la modification"
+    session.save()
+    cache.delete(VERSION_KEY)  # evicted (Redis maxmemory, a restart of the cache)
+    assert "Titre après la modification" in client.get("/programme/").text
