@@ -183,35 +183,38 @@ inscrivant au colloque ou en demandant une accréditation presse.
 
 ## Responsable du traitement
 
-La **Ville de Paris**, Hôtel de Ville, 75004 Paris, représentée par la Maire de Paris.
-Le traitement est mis en œuvre par l'Observatoire parisien de la mixité sociale et de la
-réussite éducative (**OPMIRE**).
-
-## Délégué·e à la protection des données
-
-Vous pouvez joindre le ou la délégué·e à la protection des données de la Ville de Paris
-par courriel à dpd@paris.fr (adresse de démonstration, à confirmer) ou par courrier :
-Ville de Paris, Délégué à la protection des données, Hôtel de Ville, 75004 Paris.
+**Ville de Paris — Observatoire parisien de la mixité sociale et de la réussite éducative
+(OPMIRE)**, Hôtel de Ville, 75004 Paris, représentée par la Maire de Paris.
 
 ## Pourquoi nous traitons vos données et sur quelle base
 
+Votre inscription et les demandes d'accréditation des journalistes reposent sur la
+**mission d'intérêt public** de la Ville de Paris (art. 6-1-e du RGPD) : organiser ce
+colloque. Elles ne reposent donc pas sur votre consentement.
+
 | Finalité | Base légale |
 | --- | --- |
-| Gérer votre inscription et votre venue (confirmation, rappel, liste d'émargement) | Mission d'intérêt public (art. 6-1-e du RGPD) |
-| Attribuer les places des ateliers et gérer les listes d'attente | Mission d'intérêt public (art. 6-1-e) |
-| Instruire les demandes d'accréditation presse et contrôler l'identité à l'entrée | Mission d'intérêt public (art. 6-1-e) |
+| Gérer votre inscription et votre venue (confirmation, rappel, accueil, attestation de présence), attribuer les places des ateliers et gérer les listes d'attente | Mission d'intérêt public (art. 6-1-e du RGPD) |
+| Instruire les demandes d'accréditation presse, établir les badges et contrôler l'accès | Mission d'intérêt public (art. 6-1-e) |
+| Préparer un accueil adapté à vos besoins d'accessibilité (fauteuil roulant, langue des signes…), qui sont des **données de santé** | Votre **consentement explicite** (art. 9-2-a), **facultatif** et distinct de l'inscription, que vous pouvez retirer à tout moment |
 | Vous informer des prochains événements de l'OPMIRE, si vous l'avez demandé | Consentement (art. 6-1-a), que vous pouvez retirer à tout moment |
 
 Les données demandées sont : nom, prénom, adresse électronique, organisation et fonction
-(facultatives), atelier choisi, besoins d'accessibilité (facultatifs) ; pour la presse,
-le média, la carte de presse ou une lettre de mission. Sans les données obligatoires,
-nous ne pouvons pas enregistrer votre inscription.
+(facultatives), atelier choisi ; pour la presse, le téléphone, le média, la fonction, la carte
+de presse ou une lettre de mission. Sans les données obligatoires, nous ne pouvons pas
+enregistrer votre inscription ou votre demande.
+
+Vos besoins d'accessibilité ne sont enregistrés que si vous cochez la case de consentement
+qui les accompagne ; sans elle, l'inscription est enregistrée sans eux. Ils ne sont vus que
+par l'équipe d'accueil le jour du colloque et comptés, sans nom, dans le tableau de bord de
+l'équipe.
 
 ## Qui reçoit vos données
 
-- les agent·es de l'OPMIRE chargé·es de l'organisation du colloque ;
+- les agent·es de l'OPMIRE chargé·es de l'organisation du colloque, et le service de presse
+  de la Ville de Paris pour les demandes d'accréditation ;
 - le service de sécurité de l'Hôtel de Ville, qui reçoit **uniquement la liste des
-  journalistes accrédité·es** (nom, prénom, média) pour le contrôle à l'entrée ;
+  journalistes accrédité·es** (nom, prénom, média, matériel) pour le contrôle à l'entrée ;
 - l'hébergeur du site, qui agit pour le compte de la Ville de Paris et n'utilise pas vos
   données pour son compte.
 
@@ -219,29 +222,43 @@ Vos données ne sont ni vendues, ni cédées, ni transférées hors de l'Union e
 
 ## Combien de temps nous les gardons
 
-Durées décidées pour ce colloque :
-
-- **inscriptions** (et listes d'attente) : supprimées **3 mois après le colloque** ;
-- **documents d'accréditation presse** (carte de presse, lettre de mission) : supprimés
-  **dès que la demande est acceptée ou refusée**, sauf si l'équipe décide de les conserver
-  pour un contrôle, et dans ce cas au plus tard 1 mois après le colloque ; la demande
-  elle-même (nom, média, décision) suit la durée des inscriptions ;
-- **badges et listes d'entrée** remis au service de sécurité : détruits **1 mois après le
+- **inscriptions, listes d'attente et demandes d'accréditation** : **anonymisées 3 mois
+  après le colloque** : noms, adresses, téléphones, organisations, médias, besoins
+  d'accessibilité et textes libres sont effacés ; ne restent que des chiffres sans nom
+  (nombre d'inscrit·es par statut, public, atelier et présence) ;
+- **documents d'accréditation presse** (lettre de mission) : supprimés **dès que la demande
+  est acceptée ou refusée**, sauf si le service de presse décide de les conserver pour un
+  contrôle, et dans ce cas supprimés avec l'anonymisation, 3 mois après le colloque ;
+- **informations de l'OPMIRE** : jusqu'au retrait de votre consentement, et au plus tard
+  jusqu'à l'anonymisation de votre inscription ;
+- **listes d'entrée imprimées** remises au service de sécurité : détruites **1 mois après le
   colloque** ;
-- **abonnement aux informations de l'OPMIRE** : jusqu'au retrait de votre consentement, et
-  au plus tard 3 ans après notre dernier échange.
+- **journal des connexions de l'équipe** à l'administration du site : 6 mois.
 
 ## Vos droits
 
 Vous pouvez demander l'**accès** à vos données, leur **rectification**, leur
 **effacement** ou la **limitation** de leur traitement, et vous **opposer** au traitement
 pour des raisons tenant à votre situation particulière. Vous pouvez **retirer votre
-consentement** aux informations de l'OPMIRE à tout moment, par le lien présent dans chaque
-message ou en nous écrivant ; ce retrait ne remet pas en cause les envois déjà faits.
+consentement** (besoins d'accessibilité, informations de l'OPMIRE) à tout moment ; ce
+retrait ne remet pas en cause ce qui a été fait avant.
 
-Pour exercer vos droits, écrivez au ou à la délégué·e à la protection des données
-(coordonnées ci-dessus) ; une pièce d'identité peut vous être demandée en cas de doute
-raisonnable sur votre identité. Nous répondons dans un délai d'un mois.
+**Sans nous écrire**, depuis le lien personnel reçu par e-mail :
+
+- la page de gestion de votre inscription a les boutons **« Télécharger mes données »**
+  (fichier JSON) et **« Effacer mon inscription et mes données »** ; votre place va alors à
+  la première personne de la liste d'attente ;
+- la page de suivi d'une demande d'accréditation a les boutons **« Télécharger mes
+  données »** et **« Effacer ma demande et mes données »** ; le document transmis est
+  supprimé avec elle ;
+- chaque message d'information de l'OPMIRE a un lien de désabonnement.
+
+**Pour tout le reste**, et si vous n'avez plus le lien, écrivez à une seule adresse :
+**dpd@paris.fr** (adresse de démonstration, à confirmer), celle du ou de la délégué·e à la
+protection des données de la Ville de Paris, qui transmet à l'OPMIRE ; ou par courrier :
+Ville de Paris, Délégué à la protection des données, Hôtel de Ville, 75004 Paris. Une pièce
+d'identité peut vous être demandée en cas de doute raisonnable sur votre identité. Nous
+répondons dans un délai d'un mois.
 
 ## Réclamation auprès de la CNIL
 
@@ -258,35 +275,37 @@ press accreditation.
 
 ## Controller
 
-The **City of Paris**, Hôtel de Ville, 75004 Paris, France, represented by the Mayor of
-Paris. The processing is carried out by the Paris observatory of social mix and educational
-success (**OPMIRE**).
-
-## Data protection officer
-
-You can reach the City of Paris data protection officer by e-mail at dpd@paris.fr (demo
-address, to be confirmed) or by post: Ville de Paris, Délégué à la protection des données,
-Hôtel de Ville, 75004 Paris, France.
+**City of Paris — Paris observatory of social mix and educational success (OPMIRE)**
+(Ville de Paris — Observatoire parisien de la mixité sociale et de la réussite éducative),
+Hôtel de Ville, 75004 Paris, France, represented by the Mayor of Paris.
 
 ## Why we process your data and on what basis
 
+Your registration and journalists' accreditation requests rest on the City of Paris's
+**task carried out in the public interest** (GDPR art. 6-1-e): organising this colloquium.
+They therefore do not rest on your consent.
+
 | Purpose | Legal basis |
 | --- | --- |
-| Managing your registration and attendance (confirmation, reminder, sign-in sheet) | Task carried out in the public interest (GDPR art. 6-1-e) |
-| Allocating workshop seats and managing waiting lists | Public-interest task (art. 6-1-e) |
-| Handling press accreditation requests and checking identity at the entrance | Public-interest task (art. 6-1-e) |
+| Managing your registration and attendance (confirmation, reminder, welcome desk, certificate of attendance), allocating workshop seats and managing waiting lists | Task carried out in the public interest (GDPR art. 6-1-e) |
+| Handling press accreditation requests, issuing badges and checking access | Public-interest task (art. 6-1-e) |
+| Preparing a welcome suited to your accessibility needs (wheelchair, sign language…), which are **health data** | Your **explicit consent** (art. 9-2-a), **optional** and separate from the registration, which you may withdraw at any time |
 | Sending you news of future OPMIRE events, if you asked for it | Consent (art. 6-1-a), which you may withdraw at any time |
 
 We ask for: surname, first name, e-mail address, organisation and position (optional),
-chosen workshop, accessibility needs (optional); for journalists, the media outlet and a
-press card or assignment letter. Without the required data we cannot record your
-registration.
+chosen workshop; for journalists, the phone number, media outlet, role, and a press card or
+assignment letter. Without the required data we cannot record your registration or request.
+
+Your accessibility needs are recorded only if you tick the consent box that goes with them;
+without it, the registration is recorded without them. Only the welcome desk sees them on
+the day, and the team's dashboard counts them without names.
 
 ## Who receives your data
 
-- OPMIRE staff in charge of organising the colloquium;
+- OPMIRE staff in charge of organising the colloquium, and the City of Paris press office
+  for accreditation requests;
 - the City Hall security desk, which receives **only the list of accredited journalists**
-  (surname, first name, outlet) for the entrance check;
+  (surname, first name, outlet, equipment) for the entrance check;
 - the site's host, acting on behalf of the City of Paris, which does not use your data for
   its own purposes.
 
@@ -294,29 +313,40 @@ Your data are not sold, shared or transferred outside the European Union.
 
 ## How long we keep them
 
-Periods decided for this colloquium:
-
-- **registrations** (and waiting lists): deleted **3 months after the colloquium**;
-- **press accreditation documents** (press card, assignment letter): deleted **as soon as
-  the request is accepted or refused**, unless staff decide to keep them for a check, and
-  then at the latest 1 month after the colloquium; the request itself (name, outlet,
-  decision) follows the registration period;
-- **badges and entry lists** given to the security desk: destroyed **1 month after the
+- **registrations, waiting lists and accreditation requests**: **anonymised 3 months after
+  the colloquium**: names, addresses, phone numbers, organisations, outlets, accessibility
+  needs and free text are erased; only figures without names remain (registrations by
+  status, audience, workshop and attendance);
+- **press accreditation documents** (assignment letter): deleted **as soon as the request
+  is accepted or refused**, unless the press office decides to keep them for a check, and
+  then deleted with the anonymisation, 3 months after the colloquium;
+- **OPMIRE news**: until you withdraw your consent, and at the latest until your
+  registration is anonymised;
+- **printed entry lists** given to the security desk: destroyed **1 month after the
   colloquium**;
-- **subscription to OPMIRE news**: until you withdraw your consent, and at the latest 3
-  years after our last contact.
+- **record of the team's logins** to the site's administration: 6 months.
 
 ## Your rights
 
 You may ask to **access** your data, to have them **rectified** or **erased**, to
 **restrict** their processing, and you may **object** to the processing on grounds
-relating to your particular situation. You may **withdraw your consent** to OPMIRE news at
-any time, through the link in every message or by writing to us; withdrawal does not affect
-messages already sent.
+relating to your particular situation. You may **withdraw your consent** (accessibility
+needs, OPMIRE news) at any time; withdrawal does not affect what was done before.
 
-To exercise your rights, write to the data protection officer (details above); we may ask
-for an identity document if we have reasonable doubts about your identity. We answer within
-one month.
+**Without writing to us**, from the personal link you received by e-mail:
+
+- the page managing your registration has the buttons **"Download my data"** (a JSON
+  file) and **"Erase my registration and my data"**; your seat then goes to the first
+  person on the waiting list;
+- the page following an accreditation request has the buttons **"Download my data"** and
+  **"Erase my request and my data"**; the document you sent is deleted with it;
+- every OPMIRE news message has an unsubscribe link.
+
+**For anything else**, or if you no longer have the link, write to a single address:
+**dpd@paris.fr** (demo address, to be confirmed), that of the City of Paris data protection
+officer, who forwards to OPMIRE; or by post: Ville de Paris, Délégué à la protection des
+données, Hôtel de Ville, 75004 Paris, France. We may ask for an identity document if we have
+reasonable doubts about your identity. We answer within one month.
 
 ## Complaint to the CNIL
 
