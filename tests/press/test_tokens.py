@@ -8,7 +8,6 @@ from django.core import mail
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.forms.models import model_to_dict
-from django.urls import reverse
 
 from press import services
 from press.badge import badge_code
@@ -123,4 +122,18 @@ def test_links_and_badges_sent_before_the_migration_keep_working(client, django_
     client.post(ARRIVE, {"code": badge_code(old.checkin_token)})
     accreditation.refresh_from_db()
     assert accreditation.checked_in_at is not None
-    assert reverse("press:status", kwargs={"token": old.token})
+
+
+def test_after_a_secret_key_change_the_next_email_carries_a_working_link(
+        client, event, settings, staff_user, django_capture_on_commit_callbacks):
+    accreditation = AccreditationFactory(event=event)
+    old_token = accreditation.token
+    settings.SECRET_KEY = "another-secret-key-" + "x" * 40
+    assert accreditation.token != old_token
+    assert client.get(f"/presse/accreditation/suivi/{accreditation.token}/").status_code == 404
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.accreditation_approve(accreditation=accreditation, actor=staff_user)
+    assert f"/presse/accreditation/suivi/{accreditation.token}/" in mail.outbox[0].body
+    assert client.get(f"/presse/accreditation/suivi/{accreditation.token}/").status_code == 200
+    assert AccreditationRequest.objects.for_checkin_code(accreditation.checkin_token).exists()
