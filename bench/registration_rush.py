@@ -9,7 +9,9 @@ A benchmark, not a test. It
    BENCH_WORKER_NICE). BENCH_WORKER=1 (default) runs it beside the site all along; =after
    starts it once the rush is over (the site alone takes the rush, the outbox keeps the
    e-mails); =0 leaves it off (links read from the outbox as soon as they are queued);
-3. runs two phases, each timed on its own, with CONCURRENCY virtual people in threads (each
+3. measures the public pages first: PAGES_CLIENTS (64) people loading `/`, then
+   `/programme/`, again and again for PAGES_SECONDS each (bench/public_pages.py); then runs
+   two phases, each timed on its own, with CONCURRENCY virtual people in threads (each
    loads the form once for its CSRF cookie and token): the rush (everybody submits the form,
    TOTAL people or DURATION seconds), then the confirmations (each person posts the link of
    their e-mail, read from the task table like a mailbox once the worker has sent it);
@@ -18,11 +20,13 @@ A benchmark, not a test. It
    (idle time during a phase means waiting on the event lock, not on the CPU), and the final
    seat counts against the capacities; then lets the worker empty the outbox (at most BENCH_DRAIN
    seconds, 0 to skip) and reports how long that took and its CPU per e-mail; then stops
-   gunicorn and the worker.
+   gunicorn and the worker; last, one table of every phase (requests per second, p50, p99,
+   errors, gunicorn CPU per request).
 
 Nothing leaves 127.0.0.1. Settings: BENCH_TOTAL (2000), BENCH_CONCURRENCY (32),
 BENCH_DURATION (60 s), BENCH_WORKERS (gunicorn workers, one per CPU), BENCH_WORKER (1),
 BENCH_WORKER_NICE (10), BENCH_MAIL_WORKERS (1 `worker` process), BENCH_DRAIN (120 s),
+BENCH_PAGES_CLIENTS (64), BENCH_PAGES_SECONDS (10 per page, 0 to skip),
 BENCH_ADMIN_DB_URL
 (postgres://colloque:colloque@127.0.0.1:5432/colloque, used to create the bench database).
 """
@@ -43,6 +47,9 @@ import urllib.parse
 from pathlib import Path
 
 import psycopg
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import public_pages  # noqa: E402 - bench/ is not a package
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = str(ROOT / ".venv" / "bin" / "python")
@@ -382,6 +389,12 @@ def main():
     mailbox = None
     try:
         wait_until_up(port, server)
+        pages = []
+        if public_pages.SECONDS:
+            print(f"Public pages: {public_pages.CLIENTS} clients, {public_pages.SECONDS:.0f} s "
+                  "per page …", flush=True)
+            pages = [public_pages.measure(port, path, server_cpu=lambda: cpu_seconds(
+                process_tree(server.pid))) for path in public_pages.PAGES]
         mailbox = Mailbox(bench_db_url())  # reads mail from phase 2 on: nobody confirms before
         print(f"Rush: {TOTAL} registrations, {CONCURRENCY} people at a time, at most "
               f"{DURATION:.0f} s per phase, e-mail worker ({MAIL_WORKERS} process"
@@ -501,7 +514,23 @@ def main():
     accounted = sum(seats["statuses"].values())
     print(f"Capacities respected    : {'yes' if exact else 'NO'}; registrations stored "
           f"{accounted}, submitted {submitted}, confirmed {confirmed}")
-    if errors or not exact or accounted != submitted:
+    print()
+    threads = os.environ.get("GUNICORN_THREADS", "4, colloque/gunicorn.conf.py's default")
+    print(f"Summary: {cores} cores, gunicorn {WORKERS} workers x threads {threads}")
+    print(public_pages.HEADER)
+    for result in pages:
+        print(public_pages.row(f"GET {result['path']} ({result['clients']} clients)",
+                               result["rps"], result["p50"], result["p99"],
+                               len(result["errors"]), result["server_ms"]))
+    for name, phase in phases.items():
+        values, done = phase["work"].latency, max(len(phase["work"].done), 1)
+        print(public_pages.row(
+            f"{'Register (POST)' if name == 'rush' else 'Confirm (POST)'} "
+            f"({CONCURRENCY} clients)", len(phase["work"].done) / phase["seconds"],
+            percentile(values, 50), percentile(values, 99), len(phase["work"].errors),
+            phase["cpu"]["web"] * 1000 / done))
+    page_errors = sum(len(result["errors"]) for result in pages)
+    if errors or page_errors or not exact or accounted != submitted:
         sys.exit(1)
 
 
