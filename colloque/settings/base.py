@@ -44,7 +44,9 @@ LOCAL_APPS = [
     "registrations",
     "press",
 ]
-INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
+# colloque before django_tasks_db: the first app's command wins, and colloque's `db_worker`
+# (a worker that survives dead processes and database outages) replaces the library's.
+INSTALLED_APPS = DJANGO_APPS + ["colloque"] + THIRD_PARTY_APPS + LOCAL_APPS[1:]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -20,8 +20,9 @@ DB_QUEUE = {"default": {"BACKEND": "colloque.tasks_backend.DatabaseBackend",
 
 
 @pytest.fixture
-def db_queue(settings, db, monkeypatch):
-    """The production queue (task rows in the database) instead of the tests' immediate one,
+def db_queue(settings, transactional_db, monkeypatch):
+    """The production queue (task rows in the database, committed: the worker closes its
+    connection between batches, as in production) instead of the tests' immediate one,
     and a fresh circuit breaker."""
     settings.TASKS = DB_QUEUE
     settings.SITE_URL = "https://colloque.example.org"
@@ -202,3 +203,9 @@ def test_the_breaker_closes_when_the_server_answers_again(db_queue, monkeypatch,
     assert not mail.breaker.is_open()
     assert len(outbox.outbox) == 2
     assert DBTaskResult.objects.filter(status=TaskResultStatus.READY).count() == 0
+
+
+def test_manage_py_db_worker_is_the_worker_that_survives():
+    from django.core.management import get_commands
+
+    assert get_commands()["db_worker"] == "colloque"

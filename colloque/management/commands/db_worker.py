@@ -80,10 +80,10 @@ class Worker(library.Worker):
     def requeue(self, db_task_result: DBTaskResult, *, sent: list[str]) -> None:
         """Back to the queue in a minute, with the messages it already sent marked."""
         logger.warning("Task %s failed on a database error: queued again", db_task_result.id)
-        DBTaskResult.objects.filter(id=db_task_result.id).update(
+        mail._record(lambda: DBTaskResult.objects.filter(id=db_task_result.id).update(
             status=TaskResultStatus.READY, finished_at=None, traceback="",
             exception_class_path="", return_value={"sent": sent},
-            run_after=timezone.now() + dt.timedelta(seconds=5))
+            run_after=timezone.now() + dt.timedelta(seconds=5)))
 
     def requeue_abandoned(self) -> None:
         cutoff = timezone.now() - dt.timedelta(seconds=settings.TASK_RUNNING_TIMEOUT)
