@@ -6,6 +6,7 @@ a read-only page in words (« E-mails et tâches en file d'attente »), shown to
 the rest of the staff never need it.
 """
 
+import django_tasks_db.admin  # noqa: F401  (registers DBTaskResult first: replaced below)
 from axes.admin import AccessAttemptAdmin
 from axes.models import AccessAttempt
 from django.conf import settings
