@@ -294,7 +294,11 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # No e-mail address in clear, no private-link token in a logged path (RGPD).
+    "filters": {"no_emails": {"()": "colloque.logfilters.RedactEmails"},
+                "no_tokens": {"()": "colloque.logfilters.RedactPrivateLinks"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain",
+                             "filters": ["no_emails", "no_tokens"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

@@ -53,3 +53,16 @@ def test_a_whole_registration_logs_no_address_and_no_token(
     assert capture.lines
     assert "awa.traore@example.org" not in logged and token not in logged
     assert "a…@example.org" in logged and "/inscription/gerer/***" in logged
+
+
+def test_the_configured_log_handlers_redact():
+    """The site's own LOGGING (settings), not a handler built by the test, hides them."""
+    ours = [h for h in logging.getLogger().handlers
+            if h.formatter and h.formatter._fmt == "%(asctime)s %(levelname)s %(name)s %(message)s"]
+    assert ours, "the console handler of settings.LOGGING is installed"
+    record = logging.LogRecord("django.request", logging.WARNING, __file__, 1,
+                               "Not Found: %s for %s",
+                               ("/inscription/gerer/AbC123xyz/", "someone@example.org"), None)
+    for handler in ours:
+        assert handler.filter(record)
+    assert "AbC123xyz" not in record.getMessage() and "someone@" not in record.getMessage()
