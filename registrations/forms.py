@@ -115,10 +115,11 @@ class RegistrationForm(forms.Form):
             '<div class="registration-notice small mb-3" id="notice-donnees"><p class="mb-1">{}</p>'
             '<p class="mb-0"><a href="{}">{}</a></p></div>',
             _("Vos données (identité, coordonnées, atelier) servent uniquement à organiser le "
-              "colloque, mission d'intérêt public de la Ville de Paris (OPMIRE), responsable du "
+              "colloque, mission d'intérêt public de la Ville de Paris — Observatoire parisien "
+              "de la mixité sociale et de la réussite éducative (OPMIRE), responsable du "
               "traitement. Elles sont anonymisées trois mois après l'événement. Avec le lien "
               "reçu par e-mail, vous pouvez à tout moment les télécharger, annuler ou effacer "
-              "votre inscription."),
+              "votre inscription ; pour vos autres droits : dpd@paris.fr."),
             privacy_url, _("En savoir plus sur vos données personnelles"),
         )
         helper = FormHelper()
