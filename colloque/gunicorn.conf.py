@@ -30,3 +30,17 @@ max_requests_jitter = 20000
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def post_fork(server, worker):
+    """No private-link token and no e-mail address in gunicorn's own logs (RGPD): the access
+    log's request line and referer carry the paths of private pages."""
+    import logging
+
+    from colloque.logfilters import RedactEmails, RedactPrivateLinks
+
+    for name in ("gunicorn.access", "gunicorn.error"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, RedactPrivateLinks) for f in logger.filters):
+            logger.addFilter(RedactEmails())
+            logger.addFilter(RedactPrivateLinks())

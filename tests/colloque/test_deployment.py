@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -178,7 +179,8 @@ def test_gunicorn_serves_healthz_and_compressed_hashed_static_files(tmp_path):
     server = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "-c", "colloque/gunicorn.conf.py",
          "--bind", f"127.0.0.1:{port}", "colloque.wsgi"],
-        cwd=ROOT, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        cwd=ROOT, env=environment, stdout=(tmp_path / "access.log").open("w"),
+        stderr=subprocess.PIPE,
     )
     try:
         base = f"http://127.0.0.1:{port}"
@@ -200,9 +202,18 @@ def test_gunicorn_serves_healthz_and_compressed_hashed_static_files(tmp_path):
         assert static.status == 200
         assert static.headers["Content-Encoding"] == "gzip"
         assert "immutable" in static.headers["Cache-Control"]
+        # A private link, and the referer a private page sends with its stylesheet.
+        private = urllib.request.Request(
+            f"{base}/inscription/gerer/SeCrEtToKeN0123456789/",
+            headers={"Referer": f"{base}/presse/accreditation/suivi/PrEsStOkEn98765/"})
+        with pytest.raises(urllib.error.HTTPError):
+            urllib.request.urlopen(private, timeout=5)  # an unknown token: 404
     finally:
         server.terminate()
         server.wait(timeout=20)
+    access_log = (tmp_path / "access.log").read_text()
+    assert "/inscription/gerer/***" in access_log  # the request was logged, without its token
+    assert "SeCrEtToKeN" not in access_log and "PrEsStOkEn" not in access_log
 
 
 @pytest.fixture
