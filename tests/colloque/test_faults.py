@@ -142,7 +142,7 @@ def _all_done():
     return not DBTaskResult.objects.exclude(status=TaskResultStatus.SUCCESSFUL).exists()
 
 
-def test_a_worker_killed_mid_batch_then_restarted_delivers_every_email_once(
+def test_a_worker_killed_mid_batch_then_restarted_loses_no_email(
         production, processes, settings, tmp_path):
     ids = _queue_messages(60, settings)
     mails = tmp_path / "mails"
@@ -156,8 +156,12 @@ def test_a_worker_killed_mid_batch_then_restarted_delivers_every_email_once(
     _worker(production, processes)
     _until(_all_done, seconds=40, what="every task done")
     sent = _message_ids(mails)
-    assert set(sent) == set(ids)
-    assert set(sent.values()) == {1}
+    assert set(sent) == set(ids)  # every e-mail delivered, none lost
+    # Once each, except when a kill falls between the server's acceptance and the worker's
+    # record of it (the killing here waits for a delivery, so it aims at that window): then
+    # that one message is sent again, with the same Message-ID, which mail systems use to
+    # drop the copy. At most one such message per kill.
+    assert sum(count - 1 for count in sent.values()) <= 4
 
 
 class SMTPServer:
