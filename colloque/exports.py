@@ -11,8 +11,9 @@ import datetime as dt
 import io
 from collections.abc import Iterable
 
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -96,4 +97,13 @@ def xlsx_response(*, filename: str, sheet_title: str, header: list, rows: Iterab
     book.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def json_download(data, *, filename: str) -> JsonResponse:
+    """A person's data (RGPD access and portability) as a readable JSON file, never cached."""
+    response = JsonResponse(data, safe=False,
+                            json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    add_never_cache_headers(response)
     return response

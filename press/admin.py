@@ -1,6 +1,5 @@
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.http import JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
@@ -9,6 +8,7 @@ from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 
 from colloque import audit
+from colloque.exports import json_download
 from program.admin import LanguageLabelsMixin
 from program.templatetags.colloque import long_datetime
 
@@ -189,14 +189,9 @@ class AccreditationRequestAdmin(admin.ModelAdmin):
         audit.record(user=request.user, kind=audit.Kind.DATA_EXPORT, count=len(numbers),
                      description=_("Demandes d'accréditation n° %(numbers)s") % {
                          "numbers": ", ".join(numbers)})
-        response = JsonResponse([exports.personal_data(a) for a in accreditations],
-                                safe=False, json_dumps_params={"ensure_ascii": False,
-                                                               "indent": 2})
         name = numbers[0] if len(numbers) == 1 else "plusieurs"
-        response["Content-Disposition"] = (
-            f'attachment; filename="donnees-accreditation-{name}.json"')
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return json_download([exports.personal_data(a) for a in accreditations],
+                             filename=f"donnees-accreditation-{name}.json")
 
     @staticmethod
     def _journal(request, accreditation, decision):

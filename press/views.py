@@ -3,7 +3,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from colloque import audit, ratelimit
-from colloque.exports import csv_response, xlsx_response
+from colloque.exports import csv_response, json_download, xlsx_response
 from colloque.permissions import staff_permission_required
 from program.cache import public_page
 from program.models import Event
@@ -115,11 +115,8 @@ def _by_token(token):
 def personal_data(request, token):
     """The journalist's data as JSON (right of access and portability)."""
     accreditation = _by_token(token)
-    response = JsonResponse(exports.personal_data(accreditation),
-                            json_dumps_params={"ensure_ascii": False, "indent": 2})
-    response["Content-Disposition"] = (
-        f'attachment; filename="accreditation-{accreditation.pk}.json"')
-    return response
+    return json_download(exports.personal_data(accreditation),
+                         filename=f"accreditation-{accreditation.pk}.json")
 
 
 @never_cache

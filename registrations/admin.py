@@ -14,13 +14,13 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
-from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from colloque import audit
+from colloque.exports import json_download
 from program.models import Event, Session
 
 from . import mailings, selectors, services
@@ -306,13 +306,9 @@ class RegistrationAdmin(admin.ModelAdmin):
         references = [registration.reference for registration in registrations]
         audit.record(user=request.user, kind=audit.Kind.DATA_EXPORT, count=len(references),
                      description=_("Inscriptions %(refs)s") % {"refs": ", ".join(references)})
-        response = JsonResponse([selectors.personal_data(r) for r in registrations],
-                                safe=False, json_dumps_params={"ensure_ascii": False,
-                                                               "indent": 2})
         name = references[0] if len(references) == 1 else "plusieurs"
-        response["Content-Disposition"] = f'attachment; filename="donnees-{name}.json"'
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return json_download([selectors.personal_data(r) for r in registrations],
+                             filename=f"donnees-{name}.json")
 
     @admin.action(description=_("Effacer les données personnelles (demande de la personne)"),
                   permissions=["erase"])

@@ -67,29 +67,38 @@ def _ticket_attachments(registration: Registration, manage_url: str) -> list:
     ]
 
 
+def _send_ticket_email(registration: Registration, *, template: str, token: str | None,
+                       **context) -> None:
+    """An e-mail about the person's place with their ticket (QR code + .ics) when they hold a
+    day seat, the manage link, the practical information and their waiting-list position."""
+    token = token or current_link_token(registration)
+    language = registration.language
+    manage_url = absolute_url("registrations:manage", token=token, language=language)
+    with translation.override(language):  # link and calendar in their language
+        practical_url = settings.SITE_URL + reverse("program:page", args=["infos-pratiques"])
+        attachments = _ticket_attachments(registration, manage_url)
+    send_email_now(
+        to=registration.email,
+        template=template,
+        context={
+            "registration": registration, "event": registration.event,
+            "workshop": registration.workshop, "manage_url": manage_url,
+            "practical_url": practical_url, "position": waitlist_position(registration),
+            **context,
+        },
+        language=language,
+        attachments=attachments,
+    )
+
+
 def send_reminder(registration: Registration):
     """A few days before the event: the ticket, the workshop and its room, how to come, and
     « Je ne pourrai pas venir » (a link to a confirmation page, which frees the seats). Someone
     on the day's waiting list is told where they stand, with the same link."""
     token = current_link_token(registration)
-    language = registration.language
-    manage_url = absolute_url("registrations:manage", token=token, language=language)
-    with translation.override(language):
-        practical_url = settings.SITE_URL + reverse("program:page", args=["infos-pratiques"])
-        attachments = _ticket_attachments(registration, manage_url)
-    send_email_now(
-        to=registration.email,
-        template="registrations/emails/reminder",
-        context={
-            "registration": registration, "event": registration.event,
-            "workshop": registration.workshop, "manage_url": manage_url,
-            "release_url": absolute_url("registrations:release", token=token,
-                                        language=language),
-            "practical_url": practical_url, "position": waitlist_position(registration),
-        },
-        language=language,
-        attachments=attachments,
-    )
+    _send_ticket_email(registration, template="registrations/emails/reminder", token=token,
+                       release_url=absolute_url("registrations:release", token=token,
+                                                language=registration.language))
 
 
 def send_attestation(registration: Registration):
@@ -112,24 +121,8 @@ def send_status(registration: Registration, *, token: str | None, promoted=False
 
     `changed`: sent after a change of workshop, with the calendar file that names the new one.
     """
-    token = token or current_link_token(registration)
-    manage_url = absolute_url("registrations:manage", token=token, language=registration.language)
-    with translation.override(registration.language):  # link and calendar in their language
-        practical_url = settings.SITE_URL + reverse("program:page", args=["infos-pratiques"])
-        attachments = _ticket_attachments(registration, manage_url)
-    send_email_now(
-        to=registration.email,
-        template="registrations/emails/status",
-        context={
-            "registration": registration, "event": registration.event,
-            "workshop": registration.workshop, "manage_url": manage_url,
-            "practical_url": practical_url,
-            "promoted": promoted, "again": again, "changed": changed,
-            "position": waitlist_position(registration),
-        },
-        language=registration.language,
-        attachments=attachments,
-    )
+    _send_ticket_email(registration, template="registrations/emails/status", token=token,
+                       promoted=promoted, again=again, changed=changed)
 
 
 def send_cancelled(registration: Registration):

@@ -8,7 +8,7 @@ sent as referrer to this site (site-wide SECURE_REFERRER_POLICY "same-origin").
 from functools import wraps
 
 from django.contrib import messages
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from colloque import ratelimit
+from colloque.exports import json_download
 from colloque.permissions import staff_permission_required
 from press import services as press_services
 from press.badge import badge_code, checkin_token_from_code
@@ -236,11 +237,8 @@ def attestation(request, registration, token):
 @_private
 def personal_data(request, registration, token):
     """The person's data as JSON (right of access and portability)."""
-    response = JsonResponse(selectors.personal_data(registration),
-                            json_dumps_params={"ensure_ascii": False, "indent": 2})
-    response["Content-Disposition"] = (
-        f'attachment; filename="inscription-{registration.reference}.json"')
-    return response
+    return json_download(selectors.personal_data(registration),
+                         filename=f"inscription-{registration.reference}.json")
 
 
 @_private
