@@ -193,6 +193,14 @@ class RegistrationAdmin(admin.ModelAdmin):
                          "seat_summary": seat_summary(event) if event else None}
         return super().changelist_view(request, extra_context=extra_context)
 
+    def _confirmation_page(self, request, queryset, action: str, **context):
+        """The page an action shows before it runs (`registrations/admin/<action>.html`)."""
+        return TemplateResponse(request, f"registrations/admin/{action}.html", {
+            **self.admin_site.each_context(request), **context,
+            "opts": self.model._meta, "queryset": queryset, "action": action,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        })
+
     def _each(self, request, queryset, service, done_message) -> int:
         done = failed = 0
         for registration in queryset:
@@ -248,14 +256,8 @@ class RegistrationAdmin(admin.ModelAdmin):
                              description=_("Inscriptions %(refs)s") % {
                                  "refs": ", ".join(cancelled)})
             return None
-        return TemplateResponse(request, "registrations/admin/cancel.html", {
-            **self.admin_site.each_context(request),
-            "title": _("Annuler des inscriptions"),
-            "opts": self.model._meta,
-            "queryset": queryset,
-            "form": form,
-            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-        })
+        return self._confirmation_page(request, queryset, "cancel",
+                                       title=_("Annuler des inscriptions"), form=form)
 
     @admin.action(description=_("Sortir de la liste d'attente (si une place est libre)"),
                   permissions=["change"])
@@ -315,13 +317,8 @@ class RegistrationAdmin(admin.ModelAdmin):
     def erase(self, request, queryset):
         """RGPD erasure: asked for confirmation, then the seats go to the next in line."""
         if "apply" not in request.POST:
-            return TemplateResponse(request, "registrations/admin/erase.html", {
-                **self.admin_site.each_context(request),
-                "title": _("Effacer des inscriptions"),
-                "opts": self.model._meta,
-                "queryset": queryset,
-                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-            })
+            return self._confirmation_page(request, queryset, "erase",
+                                           title=_("Effacer des inscriptions"))
         references = [services.registration_erase(registration=registration)
                       for registration in queryset]
         audit.record(user=request.user, kind=audit.Kind.ERASE, count=len(references),
