@@ -44,6 +44,9 @@ class TransitionInline(admin.TabularInline):
     can_delete = False
     verbose_name_plural = _("historique des statuts")
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")  # one query, not one a row
+
     @admin.display(description=_("par"))
     def actor_display(self, obj):
         return obj.actor or _("le ou la journaliste")

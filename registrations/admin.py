@@ -74,6 +74,9 @@ class TransitionInline(admin.TabularInline):
     can_delete = False
     verbose_name_plural = _("historique")
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("by")  # one query, not one a row
+
     @admin.display(description=_("ancien statut"))
     def from_status_label(self, obj):
         return obj.from_status_label
