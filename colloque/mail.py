@@ -41,7 +41,8 @@ import logging
 import smtplib
 import time
 import urllib.parse
-from email.utils import make_msgid
+from email.headerregistry import Address
+from email.utils import make_msgid, parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -50,6 +51,7 @@ from django.tasks import task
 from django.template import Context
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_noop
 
 logger = logging.getLogger(__name__)
 
@@ -149,10 +151,24 @@ def render_email(*, template: str, context: dict, language: str) -> dict:
     return {"subject": subject, "text": text, "html": html}
 
 
+# The sender's name of the default DEFAULT_FROM_EMAIL, translated for each recipient.
+gettext_noop("Colloque mixité sociale")
+
+
+def sender(language: str) -> str:
+    """DEFAULT_FROM_EMAIL with its name in the recipient's language (when the catalogue has
+    the name: the default one has; an operator's own name is kept as written)."""
+    name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    with translation.override(language):
+        name = gettext(name) if name else name
+    return str(Address(display_name=name, addr_spec=address))
+
+
 def _message(*, to, template, context, language, attachments=(), reply_to=None,
              headers=None) -> dict:
     message = render_email(template=template, context=context, language=language)
     message.update(
+        from_email=sender(language),
         to=[to],
         reply_to=[reply_to] if reply_to else [],
         headers=dict(headers or {}),
@@ -209,7 +225,7 @@ def build_message(message: dict) -> EmailMultiAlternatives:
     email = EmailMultiAlternatives(
         subject=message["subject"],
         body=message["text"],
-        from_email=settings.DEFAULT_FROM_EMAIL,
+        from_email=message.get("from_email") or settings.DEFAULT_FROM_EMAIL,  # queued before
         to=message["to"],
         reply_to=message.get("reply_to") or [settings.REPLY_TO_EMAIL],
         headers={

@@ -209,3 +209,13 @@ def test_manage_py_db_worker_is_the_worker_that_survives():
     from django.core.management import get_commands
 
     assert get_commands()["db_worker"] == "colloque"
+
+
+def test_the_senders_name_is_in_the_recipients_language(settings):
+    from colloque.mail import sender
+
+    settings.DEFAULT_FROM_EMAIL = "Colloque mixité sociale <ne-pas-repondre@paris.fr>"
+    assert sender("fr") == "Colloque mixité sociale <ne-pas-repondre@paris.fr>"
+    assert sender("en") == "Social mix colloquium <ne-pas-repondre@paris.fr>"
+    settings.DEFAULT_FROM_EMAIL = "OPMIRE <opmire@paris.fr>"  # an operator's own name
+    assert sender("en") == "OPMIRE <opmire@paris.fr>"
