@@ -7,6 +7,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -17,6 +18,7 @@ from colloque.exports import csv_response, json_download, xlsx_response
 from colloque.permissions import staff_permission_required
 from program.cache import public_page
 from program.models import Event
+from program.templatetags.colloque import inner_quotes
 
 from . import exports, services
 from .badge import badge_code, badge_qr_svg
@@ -33,6 +35,10 @@ def press_area(request):
         "info": PressInfo.objects.for_event(event),
         "documents": event.press_kit_documents.filter(is_published=True),
         "accreditation_open": event.accreditation_is_open(),
+        "meta_description": _(
+            "Espace presse du colloque « %(title)s », %(date)s à l'Hôtel de Ville de Paris : "
+            "accréditation des journalistes, dossier de presse et contacts."
+        ) % {"title": inner_quotes(event.title), "date": date_format(event.date, "l j F Y")},
     })
 
 

@@ -53,8 +53,6 @@ def test_every_public_page_has_its_canonical_and_language_alternates(client, dem
 def test_each_page_and_session_has_its_own_meta_description(client, demo_event):
     descriptions = {}
     for path in _public_paths(demo_event):
-        if path == "/presse/":  # the press area says what the home page says
-            continue
         response = client.get(path)
         description = _meta(response, "name", "description")
         assert 50 <= len(description) <= 300, (path, description)
@@ -78,12 +76,23 @@ def test_links_shared_on_social_networks_show_a_title_text_and_image(client, dem
 
 
 def test_public_pages_load_one_stylesheet_with_bootstrap_and_the_sites_rules(client, demo_event):
-    response = client.get("/programme/")
-    stylesheets = re.findall(r'<link rel="stylesheet" href="([^"]+)">', response.content.decode())
-    assert stylesheets == ["/static/css/colloque.css"]
-    css = b"".join(client.get(stylesheets[0]).streaming_content).decode()
-    assert css.index("Bootstrap") < css.index(".skip-link") < css.index(".timetable-plenaries")
+    for path in [*_public_paths(demo_event), "/inscription/", "/presse/accreditation/"]:
+        response = client.get(path)
+        stylesheets = re.findall(r'<link rel="stylesheet"[^>]*>', response.content.decode())
+        assert stylesheets == ['<link rel="stylesheet" href="/static/css/colloque.css">'], path
+    css = b"".join(client.get("/static/css/colloque.css").streaming_content).decode()
+    assert (css.index("Bootstrap") < css.index(".skip-link") < css.index(".timetable-plenaries")
+            < css.index(".registration-form") < css.index(".press-badge"))
     assert "sourceMappingURL" not in css
+
+
+def test_public_pages_do_not_vary_on_the_browsers_language(client, demo_event):
+    """The URL alone gives the language (/en/… or French): a proxy keeps one copy per page."""
+    for path in ("/", "/programme/", "/en/programme/", "/presse/", "/inscription/"):
+        french = client.get(path, HTTP_ACCEPT_LANGUAGE="fr")
+        english = client.get(path, HTTP_ACCEPT_LANGUAGE="en")
+        assert "accept-language" not in french.get("Vary", "").lower(), path
+        assert french["Content-Language"] == english["Content-Language"], path
 
 
 def test_robots_txt_keeps_personal_links_and_staff_pages_out_of_search_engines(client, db):
