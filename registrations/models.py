@@ -190,6 +190,13 @@ class Registration(models.Model):
         _("rang d'arrivée sur la liste d'attente de l'atelier"), null=True, blank=True,
         editable=False,
     )
+    # Where an unconfirmed registration came from, to cap the seats one network or one mail
+    # domain holds unconfirmed (services.registration_create): the network (IPv4 /24, IPv6
+    # /64), never the address, cleared once confirmed; the domain, empty for big webmails.
+    hold_network = models.CharField(_("réseau d'origine (non confirmée)"), max_length=43,
+                                    null=True, blank=True, editable=False)
+    hold_domain = models.CharField(_("domaine de l'adresse (non confirmée)"), max_length=253,
+                                   null=True, blank=True, editable=False)
 
     created_at = models.DateTimeField(_("créée le"), default=timezone.now, editable=False)
     consented_at = models.DateTimeField(_("consentement donné le"), null=True, editable=False)
@@ -239,6 +246,11 @@ class Registration(models.Model):
             models.Index(fields=["event", "workshop"], name="registration_seat_holders",
                          condition=Q(status="confirmed")
                          | Q(status="pending", event_waitlist_seq__isnull=True)),
+            # Unconfirmed registrations per network and per mail domain (the hoarding caps).
+            models.Index(fields=["event", "hold_network"], name="registration_network_holds",
+                         condition=Q(status="pending")),
+            models.Index(fields=["event", "hold_domain"], name="registration_domain_holds",
+                         condition=Q(status="pending")),
             models.Index(fields=["event", "event_waitlist_seq"], name="registration_day_queue"),
             models.Index(fields=["workshop", "workshop_waitlist_seq"],
                          name="registration_workshop_queue"),
