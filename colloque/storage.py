@@ -5,11 +5,17 @@ class PrivateFileSystemStorage(FileSystemStorage):
     """Files that must never have a public URL (journalists' documents).
 
     They are served only by views that check a permission; asking for a URL is a bug.
+    On disk they are readable by the site's own user only (files 0o600, folders 0o700),
+    whatever FILE_UPLOAD_PERMISSIONS says for public media and whatever the umask.
     """
+
+    def __init__(self, *, file_permissions_mode=0o600, directory_permissions_mode=0o700,
+                 **options):
+        super().__init__(file_permissions_mode=file_permissions_mode,
+                         directory_permissions_mode=directory_permissions_mode, **options)
 
     def url(self, name):
         raise ValueError("Private files have no public URL: serve them through a checked view.")
-
 
 
 def __getattr__(name):

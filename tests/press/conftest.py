@@ -21,7 +21,19 @@ def jpeg_bytes() -> bytes:
     return out.getvalue()
 
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+def pdf_bytes() -> bytes:
+    """A one-page PDF as a word processor's « Imprimer en PDF » makes (nothing active)."""
+    from reportlab.pdfgen import canvas
+
+    out = io.BytesIO()
+    pdf = canvas.Canvas(out)
+    pdf.drawString(72, 720, "Lettre de mission")
+    pdf.showPage()
+    pdf.save()
+    return out.getvalue()
+
+
+PDF = pdf_bytes()
 
 
 def upload(name: str, content: bytes, content_type: str = "application/pdf"):
