@@ -194,9 +194,9 @@ class Registration(models.Model):
     # domain holds unconfirmed (services.registration_create): the network (IPv4 /24, IPv6
     # /64), never the address, cleared once confirmed; the domain, empty for big webmails.
     hold_network = models.CharField(_("réseau d'origine (non confirmée)"), max_length=43,
-                                    null=True, blank=True, editable=False)
+                                    blank=True, default="", editable=False)
     hold_domain = models.CharField(_("domaine de l'adresse (non confirmée)"), max_length=253,
-                                   null=True, blank=True, editable=False)
+                                   blank=True, default="", editable=False)
 
     created_at = models.DateTimeField(_("créée le"), default=timezone.now, editable=False)
     consented_at = models.DateTimeField(_("consentement donné le"), null=True, editable=False)
