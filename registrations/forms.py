@@ -12,6 +12,12 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from colloque.text import (
+    EmailAddressField,
+    NormalisedTextMixin,
+    validate_multiline,
+    validate_single_line,
+)
 from program.models import Session
 
 from .models import Registration
@@ -39,19 +45,25 @@ class WorkshopIdField(WorkshopChoiceField):
     def to_python(self, value):
         if value in self.empty_values:
             return None
-        try:
-            return int(str(value))
-        except ValueError:
+        value = str(value)
+        if not (value.isascii() and value.isdigit() and len(value) <= 9):  # a database id
             raise forms.ValidationError(self.error_messages["invalid_choice"],
-                                        code="invalid_choice") from None
+                                        code="invalid_choice")
+        return int(value)
 
 
-class RegistrationForm(forms.Form):
+class RegistrationForm(NormalisedTextMixin, forms.Form):
+    """The public form. Names and texts refuse invisible and control characters and are kept
+    in NFC; the address is kept in its canonical form (`colloque.text`), on which the one
+    active registration per address holds."""
+
     first_name = forms.CharField(label=_("Prénom"), max_length=100,
+                                 validators=[validate_single_line],
                                  widget=forms.TextInput(attrs={"autocomplete": "given-name"}))
     last_name = forms.CharField(label=_("Nom"), max_length=100,
+                                validators=[validate_single_line],
                                 widget=forms.TextInput(attrs={"autocomplete": "family-name"}))
-    email = forms.EmailField(
+    email = EmailAddressField(
         label=_("Adresse e-mail"), max_length=254,
         help_text=_("Vous recevrez un lien pour confirmer votre inscription."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
@@ -60,10 +72,12 @@ class RegistrationForm(forms.Form):
     )
     organisation = forms.CharField(
         label=_("Organisation"), max_length=200, required=False,
+        validators=[validate_single_line],
         widget=forms.TextInput(attrs={"autocomplete": "organization"}),
     )
     role = forms.CharField(
         label=_("Fonction"), max_length=200, required=False,
+        validators=[validate_single_line],
         widget=forms.TextInput(attrs={"autocomplete": "organization-title"}),
     )
     audience = forms.ChoiceField(
@@ -82,6 +96,7 @@ class RegistrationForm(forms.Form):
     )
     accessibility_details = forms.CharField(
         label=_("Précisions (facultatif)"), max_length=500, required=False,
+        validators=[validate_multiline],
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     accessibility_consent = forms.BooleanField(
@@ -160,9 +175,6 @@ class RegistrationForm(forms.Form):
             Session.objects.filter(event=self.event).workshops().with_seats_left().in_order()
         )
         return self
-
-    def clean_email(self):
-        return self.cleaned_data["email"].strip()
 
     def clean(self):
         """Accessibility needs are health data (RGPD art. 9): kept only with their own

@@ -120,3 +120,57 @@ def test_expired_hold_gives_410_and_frees_the_seat(client, workshops, form_data,
         post(client, django_capture_on_commit_callbacks,
              form_data(email="slow@example.org", workshop=parents.pk))
         assert Registration.objects.filter(status=Registration.Status.PENDING).count() == 1
+
+
+# The same mailbox, four ways (issue 12): composed accent, decomposed accent, the
+# internationalised domain's punycode, full-width letters and capitals.
+SAME_MAILBOX = [
+    "awa@collège-exemple.fr",
+    "awa@colle\u0300ge-exemple.fr",
+    "awa@xn--collge-exemple-yjb.fr",
+    "ＡＷＡ＠ＣＯＬＬÈＧＥ-ＥＸＥＭＰＬＥ．ＦＲ",
+]
+
+
+def test_one_mailbox_written_four_ways_is_one_registration(
+    client, event, form_data, django_capture_on_commit_callbacks
+):
+    for email in SAME_MAILBOX:
+        response = post(client, django_capture_on_commit_callbacks, form_data(email=email))
+        assert response.status_code == 302
+    registration = Registration.objects.get()
+    assert registration.email == "awa@xn--collge-exemple-yjb.fr"
+    # Each later submission sent the person's link again, to the one stored address.
+    assert {tuple(message.to) for message in mail.outbox} == {(registration.email,)}
+
+
+@pytest.mark.parametrize("field", ["first_name", "last_name", "organisation", "role",
+                                   "accessibility_details"])
+@pytest.mark.parametrize("character", ["\x1b", "\u202e", "\u200b", "\x00"])
+def test_invisible_and_control_characters_are_refused(
+    client, event, form_data, django_capture_on_commit_callbacks, field, character
+):
+    data = form_data(**{field: f"Awa{character}Traoré"})
+    if field == "accessibility_details":
+        data["accessibility_consent"] = "on"
+    response = post(client, django_capture_on_commit_callbacks, data)
+    assert response.status_code == 200
+    text = html.unescape(response.text)
+    assert f'href="#id_{field}' in text
+    assert Registration.objects.count() == 0 and mail.outbox == []
+
+
+def test_multiline_details_keep_their_line_breaks(client, event, form_data,
+                                                 django_capture_on_commit_callbacks):
+    details = "Fauteuil roulant\r\nArrivée vers 9 h"
+    post(client, django_capture_on_commit_callbacks,
+         form_data(accessibility_details=details, accessibility_needs=["wheelchair"],
+                   accessibility_consent="on"))
+    assert Registration.objects.get().accessibility_details == details
+
+
+def test_names_are_stored_composed(client, event, form_data, django_capture_on_commit_callbacks):
+    post(client, django_capture_on_commit_callbacks,
+         form_data(first_name="Zoe\u0301", last_name="Traore\u0301"))
+    registration = Registration.objects.get()
+    assert (registration.first_name, registration.last_name) == ("Zoé", "Traoré")
