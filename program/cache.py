@@ -10,6 +10,10 @@ Staff edits show at once: the cache keys carry a version number kept in the cach
 which `bump_version` (a post_save/post_delete receiver on the programme and press models, see
 `program.apps`) increments, so every server stops using the older pages together.
 
+Within a page, each session card is kept too (`card`), in this process's memory and under the
+same version: a page rendered again after its few seconds joins the stored cards instead of
+rendering sixty small templates, so its cost hardly grows with the number of sessions.
+
 Nothing personal is cached: requests carrying a session or a messages cookie are not served
 from the cache, and a response is kept only if it is a plain 200 that sets no cookie, carries
 no message, put no CSRF token in the page and did not read the session.
@@ -31,6 +35,10 @@ from .querysets import EventManager
 
 VERSION_KEY = "public-page:version"
 _last_version_seen = None
+# Session cards of the current version (`_cards_version`), by (language, *key); see card().
+_cards: dict = {}
+_cards_version = None
+MAX_CARDS = 2000
 
 
 def bump_version(**kwargs) -> None:
@@ -96,7 +104,9 @@ def public_page(view):
             return view(request, *args, **kwargs)
         if _is_personal(request):
             return _private(view(request, *args, **kwargs))
-        key = _key(request, _version())
+        version = _version()
+        request.public_page_version = version
+        key = _key(request, version)
         stored = cache.get(key)
         if stored is not None:
             content, headers = stored
@@ -110,3 +120,26 @@ def public_page(view):
         return response
 
     return wrapper
+
+
+def card(request, key: tuple, render) -> str:
+    """The HTML `render()` gives for `key` (what the card shows that can change between two
+    staff edits, e.g. the seats left), kept for the current version of the public pages.
+
+    Only while a page is served through `public_page` (it knows the version): elsewhere, or
+    with the page cache off, the card is rendered each time. The cards of an older version
+    are dropped as soon as a newer one is seen, and the store never holds more than
+    MAX_CARDS.
+    """
+    global _cards_version
+    version = getattr(request, "public_page_version", None)
+    if version is None:
+        return render()
+    if version != _cards_version or len(_cards) >= MAX_CARDS:
+        _cards.clear()
+        _cards_version = version
+    full_key = (get_language(), *key)
+    html = _cards.get(full_key)
+    if html is None:
+        html = _cards[full_key] = render()
+    return html

@@ -6,11 +6,13 @@ import re
 from django import template
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
+from django.template.loader import get_template
 from django.urls import translate_url
 from django.utils import timezone, translation
 from django.utils.html import format_html, strip_tags
 from django.utils.safestring import mark_safe
 
+from program import cache
 from program.markup import render
 
 register = template.Library()
@@ -109,3 +111,14 @@ def language_versions(context) -> dict:
 def absolute(path: str) -> str:
     """A site path as a full address on SITE_URL (Open Graph, JSON-LD)."""
     return settings.SITE_URL + path
+
+
+@register.simple_tag(takes_context=True)
+def session_card(context, session):
+    """The programme's card of `session` (program/_session_card.html), kept between renders
+    of the public pages (`program.cache.card`): what it shows changes with a staff edit (a new
+    version) or with the seats left (part of the key)."""
+    card = get_template("program/_session_card.html")
+    return cache.card(
+        context.get("request"), ("session", session.pk, getattr(session, "seats_left", None)),
+        lambda: card.render({"session": session}))

@@ -1,6 +1,7 @@
 """Public pages for anonymous visitors: no cookie, cached a few seconds, never personal."""
 
 import pytest
+import time_machine
 from django.contrib import messages
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.http import HttpResponse
@@ -154,3 +155,23 @@ def test_a_version_evicted_from_the_cache_does_not_bring_back_an_old_page(client
     session.save()
     cache.delete(VERSION_KEY)  # evicted (Redis maxmemory, a restart of the cache)
     assert "Titre après la modification" in client.get("/programme/").text
+
+
+def _card(page: str, session) -> str:
+    return page.split(f'id="session-{session.pk}"', 1)[1].split("</article>", 1)[0]
+
+
+def test_a_seat_taken_shows_on_the_programme_once_its_few_seconds_are_over(client, demo_event):
+    """Session cards are kept between renders (program.cache.card): the seats left are part
+    of what identifies a card, so the page rendered again after its few seconds is true."""
+    workshop = demo_event.sessions.filter(kind=Session.Kind.WORKSHOP).first()
+    seats = workshop.capacity
+    with time_machine.travel("2026-12-01 10:00:00 +0100", tick=False) as traveller:
+        assert f"{seats} places restantes" in _card(client.get("/programme/").text, workshop)
+        RegistrationFactory(event=demo_event, workshop=workshop)
+        card = _card(client.get("/programme/").text, workshop)
+        assert f"{seats} places restantes" in card  # the page is kept for a few seconds
+        traveller.shift(6)
+        card = _card(client.get("/programme/").text, workshop)
+        assert f"{seats - 1} places restantes" in card
+        assert workshop.title in card
