@@ -23,6 +23,7 @@ import base64
 import hashlib
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -30,6 +31,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
+from colloque.text import validate_multiline, validate_single_line
 from program.models import Event, Session
 
 
@@ -119,6 +121,18 @@ def needs_q(code: str) -> Q:
     return Q(accessibility_needs__icontains=f'"{code}"')
 
 
+def validate_accessibility_needs(value) -> None:
+    """`accessibility_needs` holds a list of known codes (`Registration.Accessibility`), each
+    once: what `needs_q`, the exports and the e-mails read."""
+    codes = Registration.Accessibility.values
+    if not (isinstance(value, list) and all(isinstance(code, str) and code in codes
+                                            for code in value)
+            and len(set(value)) == len(value)):
+        raise ValidationError(
+            _("Les besoins d'accessibilité sont une liste de codes, chacun une fois, parmi : "
+              "%(codes)s."), code="invalid_needs", params={"codes": ", ".join(codes)})
+
+
 class Registration(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("En attente de confirmation")
@@ -160,18 +174,24 @@ class Registration(models.Model):
         related_name="registrations", limit_choices_to={"kind": Session.Kind.WORKSHOP},
     )
     reference = models.CharField(_("référence"), max_length=12, unique=True, editable=False)
-    first_name = models.CharField(_("prénom"), max_length=100)
-    last_name = models.CharField(_("nom"), max_length=100)
+    first_name = models.CharField(_("prénom"), max_length=100,
+                                  validators=[validate_single_line])
+    last_name = models.CharField(_("nom"), max_length=100,
+                                  validators=[validate_single_line])
     email = models.EmailField(_("adresse e-mail"), max_length=254)
-    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
-    role = models.CharField(_("fonction"), max_length=200, blank=True)
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True,
+                                    validators=[validate_single_line])
+    role = models.CharField(_("fonction"), max_length=200, blank=True,
+                            validators=[validate_single_line])
     audience = models.CharField(_("public"), max_length=20, choices=Audience.choices)
     accessibility_needs = models.JSONField(
         _("besoins d'accessibilité"), default=list, blank=True,
         help_text=_("Codes : wheelchair, lsf, loop, other."),
+        validators=[validate_accessibility_needs],
     )
     accessibility_details = models.CharField(
-        _("précisions sur l'accessibilité"), max_length=500, blank=True
+        _("précisions sur l'accessibilité"), max_length=500, blank=True,
+        validators=[validate_multiline],
     )
     wants_news = models.BooleanField(_("accepte d'être informé·e des événements de l'OPMIRE"),
                                      default=False)
@@ -197,6 +217,10 @@ class Registration(models.Model):
                                     blank=True, default="", editable=False)
     hold_domain = models.CharField(_("domaine de l'adresse (non confirmée)"), max_length=253,
                                    blank=True, default="", editable=False)
+    # When the form last sent the link again to this address (registering it again): at most
+    # once every REGISTRATION_RESEND_COOLDOWN_MINUTES (services.registration_create).
+    link_resent_at = models.DateTimeField(_("lien renvoyé le"), null=True, blank=True,
+                                          editable=False)
 
     created_at = models.DateTimeField(_("créée le"), default=timezone.now, editable=False)
     consented_at = models.DateTimeField(_("consentement donné le"), null=True, editable=False)
@@ -319,8 +343,15 @@ class Registration(models.Model):
         return self.status in self.ACTIVE_STATUSES and not self.is_effectively_expired
 
     def accessibility_labels(self) -> list[str]:
+        """The needs in words. A value that is not a list of known codes (written by an
+        import or a shell, not by the forms) is shown as it is rather than breaking the
+        admin page, the desk or an export in the middle."""
         labels = dict(self.Accessibility.choices)
-        return [str(labels.get(code, code)) for code in self.accessibility_needs]
+        needs = self.accessibility_needs
+        if not isinstance(needs, list):
+            needs = [] if needs in (None, "") else [needs]
+        return [str(labels.get(code, code)) if isinstance(code, str) else str(code)
+                for code in needs]
 
 
 # The journal's notes are written by the services in English (stable values, tests and
@@ -338,6 +369,8 @@ NOTE_LABELS = {
     "promoted by staff": _("placée par l'équipe"),
     "workshop seat given by staff": _("place en atelier donnée par l'équipe"),
     "check-in": _("arrivée enregistrée à l'accueil"),
+    "duplicate address": _("annulée : la même adresse e-mail, écrite autrement, avait une "
+                           "autre inscription en cours"),
 }
 
 
