@@ -5,6 +5,7 @@ confirmed registrations plus pending ones whose hold has not run out, read from 
 """
 
 import datetime as dt
+import unicodedata
 
 from django.conf import settings
 from django.db import models
@@ -185,17 +186,34 @@ DESK_SEARCH_LIMIT = 20
 
 
 def desk_search(event, text: str) -> list[Registration]:
-    """Registrations of `event` whose name or e-mail contains every word of `text` (any case),
+    """Registrations of `event` whose name or e-mail contains every word of `text`, whatever
+    the case and the accents (« lefevre » finds Lefèvre, « HELENE » Hélène, « oeuvre » Œuvre),
     for the welcome desk; at most DESK_SEARCH_LIMIT + 1, so that the desk can say there are
-    more. Every status is listed: the desk says why a cancelled person has no seat."""
-    words = text.split()[:4]
+    more. Every status is listed: the desk says why a cancelled person has no seat.
+
+    The words are compared in Python with the names folded (`fold`): the same on SQLite and
+    PostgreSQL, without the `unaccent` extension (which a managed database may not let us
+    install). One event has a few hundred registrations: reading their names and addresses
+    costs a few milliseconds.
+    """
+    words = [fold(word) for word in text.split()[:4]]
     if not words or len(text.strip()) < 2:
         return []
-    found = Registration.objects.filter(event=event).select_related("workshop")
-    for word in words:
-        found = found.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word)
-                             | Q(email__icontains=word))
+    people = Registration.objects.filter(event=event).values_list(
+        "pk", "first_name", "last_name", "email")
+    matching = [pk for pk, *fields in people
+                if all(word in fold(" ".join(fields)) for word in words)]
+    found = Registration.objects.filter(pk__in=matching).select_related("workshop")
     return list(found.order_by("last_name", "first_name", "pk")[:DESK_SEARCH_LIMIT + 1])
+
+
+_LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae"})
+
+
+def fold(text: str) -> str:
+    """`text` without case or accents, for comparing names as people type them."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_LIGATURES))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
 def due_for_reminder(today=None):

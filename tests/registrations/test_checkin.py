@@ -283,6 +283,14 @@ def test_search_by_email_and_by_first_and_last_name(desk, demo_event):
     assert person.reference in desk.get(URL, {"code": "camille"}).content.decode()
 
 
+def test_search_ignores_accents_and_case_as_people_type_names(desk, demo_event):
+    RegistrationFactory(event=demo_event, first_name="Hélène", last_name="Lefèvre-Œuvray")
+    RegistrationFactory(event=demo_event, first_name="Helen", last_name="Petit")
+    for typed in ("helene lefevre", "HÉLÈNE", "Lefevre-Oeuvray", "hélène œuvray"):
+        page = text(desk.get(URL, {"code": typed}))
+        assert "Hélène Lefèvre-Œuvray" in page and "Petit" not in page, typed
+
+
 def test_a_search_without_match_says_so(desk, demo_event):
     response = desk.get(URL, {"code": "Personne Inconnue"})
     assert response.status_code == 404
