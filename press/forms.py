@@ -4,6 +4,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from colloque.text import (
+    EmailAddressField,
+    NormalisedTextMixin,
+    validate_multiline,
+    validate_single_line,
+)
+
 from .documents import MAX_DOCUMENT_BYTES, validate_document
 from .models import AccreditationRequest
 
@@ -47,7 +54,7 @@ class DocumentField(forms.FileField):
         return file
 
 
-class AccreditationForm(forms.ModelForm):
+class AccreditationForm(NormalisedTextMixin, forms.ModelForm):
     assignment_letter = DocumentField(
         label=_("Lettre de mission de votre rédaction"),
         help_text=_(
@@ -83,6 +90,8 @@ class AccreditationForm(forms.ModelForm):
             "crew_size": forms.NumberInput(),
             "interview_wishes": forms.Textarea(attrs={"rows": 3}),
         }
+        # The address in its canonical form (`colloque.text`): one mailbox, one request.
+        field_classes = {"email": EmailAddressField}
         help_texts = {
             "press_card_number": _("Carte de presse délivrée par la CCIJP."),
             "crew_size": _("Vous compris, 10 personnes au plus."),
@@ -98,11 +107,12 @@ class AccreditationForm(forms.ModelForm):
         )
         self.fields["role"].choices = [("", "---------")] + list(AccreditationRequest.Role.choices)
         self.fields["phone"].validators.append(validate_phone)  # the field strips spaces itself
+        # The model's validators, on the fields (the service validates the instance again).
+        for name in ("first_name", "last_name", "phone", "outlet", "press_card_number"):
+            self.fields[name].validators.append(validate_single_line)
+        self.fields["interview_wishes"].validators.append(validate_multiline)
         # The bounds clean_crew_size enforces; the model's field would render min="0".
         self.fields["crew_size"].widget.attrs.update({"min": 1, "max": 10})
-
-    def clean_email(self):
-        return self.cleaned_data["email"].strip().lower()
 
     def clean_crew_size(self):
         size = self.cleaned_data["crew_size"]
@@ -146,19 +156,21 @@ class AccreditationForm(forms.ModelForm):
                 if k not in ("assignment_letter", "website")}
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(NormalisedTextMixin, forms.Form):
     answer = forms.CharField(
-        label=_("Votre réponse"), widget=forms.Textarea(attrs={"rows": 4}), max_length=3000
+        label=_("Votre réponse"), widget=forms.Textarea(attrs={"rows": 4}), max_length=3000,
+        validators=[validate_multiline],
     )
     document = DocumentField(label=_("Nouveau document (facultatif)"))
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(NormalisedTextMixin, forms.Form):
     """Staff's reason (rejection) or question (more information), in the admin."""
 
     message = forms.CharField(
         label=_("Message envoyé au ou à la journaliste"),
         widget=forms.Textarea(attrs={"rows": 5, "cols": 80}), max_length=3000,
+        validators=[validate_multiline],
     )
 
 

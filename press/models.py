@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
+from colloque.text import validate_multiline, validate_single_line
 from program.models import Event
 from registrations.models import hash_token
 
@@ -79,7 +80,7 @@ class PressInfo(models.Model):
         Event, verbose_name=_("événement"), on_delete=models.CASCADE, related_name="press_info"
     )
     personality = models.TextField(
-        _("personnalité présente"), blank=True, default=DEFAULT_PERSONALITY,
+        _("personnalité présente"), blank=True, default=DEFAULT_PERSONALITY, max_length=1000,
         help_text=_("Telle que l'invitation presse la présente."),
     )
     contact_name = models.CharField(
@@ -97,7 +98,7 @@ class PressInfo(models.Model):
     )
     entrance = models.CharField(_("entrée presse"), max_length=250, default=DEFAULT_ENTRANCE)
     instructions = models.TextField(
-        _("consignes pratiques"), blank=True,
+        _("consignes pratiques"), blank=True, max_length=4000,
         help_text=_("Texte libre ajouté à l'e-mail d'accréditation (stationnement, régie…)."),
     )
 
@@ -211,15 +212,17 @@ class AccreditationRequest(models.Model):
     status = models.CharField(
         _("statut"), max_length=20, choices=Status.choices, default=Status.SUBMITTED
     )
-    first_name = models.CharField(_("prénom"), max_length=100)
-    last_name = models.CharField(_("nom"), max_length=100)
+    first_name = models.CharField(_("prénom"), max_length=100,
+                                  validators=[validate_single_line])
+    last_name = models.CharField(_("nom"), max_length=100, validators=[validate_single_line])
     email = models.EmailField(_("adresse e-mail"))
     phone = models.CharField(_("téléphone mobile"), max_length=30)
-    outlet = models.CharField(_("média"), max_length=150)
+    outlet = models.CharField(_("média"), max_length=150, validators=[validate_single_line])
     media_type = models.CharField(_("type de média"), max_length=10, choices=MediaType.choices)
     role = models.CharField(_("fonction"), max_length=15, choices=Role.choices)
     press_card_number = models.CharField(
-        _("numéro de carte de presse (CCIJP)"), max_length=20, blank=True
+        _("numéro de carte de presse (CCIJP)"), max_length=20, blank=True,
+        validators=[validate_single_line],
     )
     assignment_letter = models.FileField(
         _("lettre de mission"), storage=private_storage, upload_to="accreditations/", blank=True,
@@ -228,7 +231,8 @@ class AccreditationRequest(models.Model):
     has_tripod = models.BooleanField(_("trépied"), default=False)
     has_lights = models.BooleanField(_("éclairage"), default=False)
     crew_size = models.PositiveSmallIntegerField(_("taille de l'équipe"), default=1)
-    interview_wishes = models.TextField(_("souhaits d'interview"), blank=True)
+    interview_wishes = models.TextField(_("souhaits d'interview"), blank=True, max_length=2000,
+                                        validators=[validate_multiline])
     consent = models.BooleanField(_("consentement au traitement des données"), default=False)
     language = models.CharField(_("langue"), max_length=10, default="fr")
     # SHA-256 digests of the tokens (`press_token`), never the tokens themselves.
@@ -343,7 +347,8 @@ class AccreditationTransition(models.Model):
         on_delete=models.SET_NULL, related_name="+",
     )
     created_at = models.DateTimeField(_("le"), auto_now_add=True)
-    message = models.TextField(_("motif ou message"), blank=True)
+    message = models.TextField(_("motif ou message"), blank=True, max_length=3000,
+                               validators=[validate_multiline])
 
     class Meta:
         verbose_name = _("changement de statut")

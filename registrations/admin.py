@@ -14,6 +14,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
+from django.db.models.functions import Lower
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +22,7 @@ from django.utils.translation import ngettext
 
 from colloque import audit
 from colloque.exports import json_download
+from colloque.text import EmailAddressField, NormalisedTextMixin, validate_multiline
 from program.models import Event, Session
 
 from . import mailings, selectors, services
@@ -29,8 +31,9 @@ from .models import Mailing, Registration, RegistrationTransition, needs_q
 from .selectors import seat_summary, waitlist_position
 
 
-class RegistrationAdminForm(forms.ModelForm):
-    """Accessibility needs as checkboxes in words (the column stores their codes)."""
+class RegistrationAdminForm(NormalisedTextMixin, forms.ModelForm):
+    """Accessibility needs as checkboxes in words (the column stores their codes); the
+    address in its canonical form and texts in NFC, as the public form keeps them."""
 
     accessibility_needs = forms.TypedMultipleChoiceField(
         label=_("Besoins d'accessibilité"), choices=Registration.Accessibility.choices,
@@ -41,16 +44,32 @@ class RegistrationAdminForm(forms.ModelForm):
         model = Registration
         fields = ("first_name", "last_name", "email", "organisation", "role", "audience",
                   "accessibility_needs", "accessibility_details", "wants_news")
+        field_classes = {"email": EmailAddressField}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A value stored by an import or a shell may not be a list of codes: the boxes show
+        # the known codes it holds, and saving keeps only what staff tick.
+        needs = self.initial.get("accessibility_needs")
+        if not isinstance(needs, list):
+            needs = []
+        self.initial["accessibility_needs"] = [
+            code for code in needs
+            if isinstance(code, str) and code in Registration.Accessibility.values]
+
+    def clean_accessibility_needs(self):
+        return list(dict.fromkeys(self.cleaned_data["accessibility_needs"]))
 
     def clean_email(self):
-        """One active registration per address and event (the unique index): said here in
-        words, since the form does not hold the event and Django would not check it."""
+        """One active registration per address and event (the unique index on the lower-cased
+        address): said here in words, since the form does not hold the event and Django would
+        not check it. Compared as the index compares, on the canonical form."""
         email = self.cleaned_data["email"]
         registration = self.instance
         if registration.status in Registration.ACTIVE_STATUSES and (
             Registration.objects.filter(event_id=registration.event_id,
-                                        status__in=Registration.ACTIVE_STATUSES,
-                                        email__iexact=email)
+                                        status__in=Registration.ACTIVE_STATUSES)
+            .annotate(address=Lower("email")).filter(address=email.lower())
             .exclude(pk=registration.pk).exists()
         ):
             raise forms.ValidationError(_(
@@ -63,6 +82,7 @@ class CancelForm(forms.Form):
     reason = forms.CharField(
         label=_("Motif de l'annulation (donné à la personne dans l'e-mail)"),
         widget=forms.Textarea(attrs={"rows": 3, "cols": 80}), max_length=200,
+        validators=[validate_multiline],
     )
 
 

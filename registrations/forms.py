@@ -176,6 +176,9 @@ class RegistrationForm(NormalisedTextMixin, forms.Form):
         )
         return self
 
+    def clean_accessibility_needs(self):
+        return list(dict.fromkeys(self.cleaned_data["accessibility_needs"]))  # each code once
+
     def clean(self):
         """Accessibility needs are health data (RGPD art. 9): kept only with their own
         consent. Needs given without it are refused in words, so nobody believes them noted."""
