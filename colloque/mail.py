@@ -32,6 +32,16 @@ attempt. After EMAIL_BREAKER_FAILURES failures in a row, this process stops tryi
 EMAIL_BREAKER_SECONDS (doubled while it keeps failing, at most ten times): messages are
 handed to `deliver_email` for when it tries again, without using an attempt, and the queue
 orders them by priority then.
+
+No private link's token, ticket or badge is stored with a message (a task row is read by
+whoever reads the database, its backups and the admin's task pages). The sender names each
+such value with `Recomputed` (a function marked `@recomputable` and its public arguments,
+e.g. a registration's reference): a message kept in a row holds a marker in its place, and
+an attachment that carries one (a ticket's QR code, a badge) holds the function's name and
+arguments instead of its bytes. The delivery calls the function again and sends the real
+link and file. The marker names a random number drawn for the message: text a user wrote in
+the message cannot ask for a value. A message delivered at once (the usual case) is sent as
+rendered, and nothing is recomputed.
 """
 
 import base64
@@ -41,6 +51,7 @@ import logging
 import smtplib
 import time
 import urllib.parse
+import uuid
 from email.headerregistry import Address
 from email.utils import make_msgid, parseaddr
 
@@ -51,6 +62,7 @@ from django.tasks import task
 from django.template import Context
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext, gettext_noop
 
 logger = logging.getLogger(__name__)
@@ -164,8 +176,61 @@ def sender(language: str) -> str:
     return str(Address(display_name=name, addr_spec=address))
 
 
+def recomputable(function):
+    """Mark `function` as one a stored message may name to get a private value again at
+    delivery (see the module docstring). It takes public arguments (JSON values) and
+    returns the value (str, or bytes for an attachment), or None when what it belonged to
+    is gone (the message is then not sent)."""
+    function.recomputable = True
+    return function
+
+
+class Gone(Exception):
+    """What a stored message's private value belonged to no longer exists."""
+
+
+class Recomputed:
+    """A private value in a message: `function(*args)`, already known as `value` or computed
+    on first use. In a stored message, only the function's name and `args` are kept."""
+
+    def __init__(self, function, *args, value=None):
+        if not getattr(function, "recomputable", False):
+            raise ValueError(f"{function!r} is not marked @recomputable")
+        self.call = f"{function.__module__}.{function.__qualname__}"
+        self.function, self.args, self._value = function, list(args), value
+
+    @property
+    def value(self):
+        if self._value is None:
+            self._value = self.function(*self.args)
+        return self._value
+
+
+def _recompute(call: str, args: list):
+    function = import_string(call)
+    if not getattr(function, "recomputable", False):
+        raise ValueError(f"{call} is not marked @recomputable")
+    value = function(*args)
+    if value is None:
+        raise Gone(call)
+    return value
+
+
+def _attachment(name: str, content, mimetype: str) -> dict:
+    """An attachment as a message holds it: its bytes (base64) when they are known, and for
+    a `Recomputed` one the call that makes them (a value not given yet is made at delivery:
+    a message queued by a web request does not build a file its row will not keep)."""
+    attachment = {"filename": name, "mimetype": mimetype}
+    if isinstance(content, Recomputed):
+        attachment["recompute"] = {"call": content.call, "args": content.args}
+        content = content._value
+    if content is not None:
+        attachment["content"] = base64.b64encode(content).decode()
+    return attachment
+
+
 def _message(*, to, template, context, language, attachments=(), reply_to=None,
-             headers=None) -> dict:
+             headers=None, secrets=()) -> dict:
     message = render_email(template=template, context=context, language=language)
     message.update(
         from_email=sender(language),
@@ -174,11 +239,58 @@ def _message(*, to, template, context, language, attachments=(), reply_to=None,
         headers=dict(headers or {}),
         message_id=_message_id(),
         priority=_current.get("priority", 0),
-        attachments=[
-            {"filename": name, "content": base64.b64encode(content).decode(), "mimetype": mime}
-            for name, content, mime in attachments
-        ],
+        attachments=[_attachment(*attachment) for attachment in attachments],
+        recomputed=list(secrets),
     )
+    return message
+
+
+_TEXT_FIELDS = ("subject", "text", "html")
+
+
+def _stored(message: dict) -> dict:
+    """The message as a task row keeps it: each private value replaced by a marker, each
+    attachment that carries one by the name of the function that makes it again."""
+    stored = {key: value for key, value in message.items() if key != "recomputed"}
+    stored["attachments"] = [
+        {key: value for key, value in attachment.items() if key != "content"}
+        if "recompute" in attachment else attachment
+        for attachment in message.get("attachments", [])
+    ]
+    nonce = uuid.uuid4().hex
+    specs = list(message.get("secrets", []))  # a message stored before: already markers
+    for secret in message.get("recomputed", []):
+        marker = f"[[{nonce}.{len(specs)}]]"
+        value = secret.value
+        for field in _TEXT_FIELDS:
+            stored[field] = stored[field].replace(value, marker)
+        stored["headers"] = {name: text.replace(value, marker)
+                             for name, text in stored["headers"].items()}
+        specs.append({"marker": marker, "call": secret.call, "args": secret.args})
+    if specs:
+        stored["secrets"] = specs
+    return stored
+
+
+def _expanded(message: dict) -> dict:
+    """A stored message with its private values and attachments made again (a copy: the
+    stored one is handed to its next attempt as it is)."""
+    if not message.get("secrets") and not any(
+            "recompute" in attachment for attachment in message.get("attachments", [])):
+        return message
+    message = {**message, "headers": dict(message.get("headers") or {})}
+    for spec in message.pop("secrets", []):
+        value = _recompute(spec["call"], spec["args"])
+        for field in _TEXT_FIELDS:
+            message[field] = message[field].replace(spec["marker"], value)
+        message["headers"] = {name: text.replace(spec["marker"], value)
+                              for name, text in message["headers"].items()}
+    message["attachments"] = [
+        {**attachment, "content": base64.b64encode(
+            _recompute(attachment["recompute"]["call"], attachment["recompute"]["args"])
+        ).decode()} if "content" not in attachment else attachment
+        for attachment in message.get("attachments", [])
+    ]
     return message
 
 
@@ -202,6 +314,7 @@ def send_email_later(
     attachments: list[tuple[str, bytes, str]] = (),
     reply_to: str | None = None,
     headers: dict | None = None,
+    secrets: list[Recomputed] = (),
 ) -> None:
     """Render now, deliver through the task queue (see the module docstring).
 
@@ -209,9 +322,13 @@ def send_email_later(
     `headers`: extra headers for this message, e.g. `{"List-Unsubscribe": "<https://…>"}`
     for a mailing; they are added to Message-ID, Auto-Submitted and Reply-To, and replace
     them if they name one of those.
+    `secrets`: the private values the message carries (links' tokens), as `Recomputed`;
+    an attachment that carries one is given as `(name, Recomputed(...), mimetype)`. The
+    stored message holds neither (see the module docstring).
     """
-    message = _message(to=to, template=template, context=context, language=language,
-                       attachments=attachments, reply_to=reply_to, headers=headers)
+    message = _stored(_message(
+        to=to, template=template, context=context, language=language,
+        attachments=attachments, reply_to=reply_to, headers=headers, secrets=secrets))
     if deliver_email.get_backend().supports_defer:
         deliver_email.enqueue(message=message)
     else:
@@ -220,8 +337,10 @@ def send_email_later(
 
 def build_message(message: dict) -> EmailMultiAlternatives:
     """The message dict as queued: subject, text, html, to, and optionally reply_to,
-    attachments (base64), headers (dict), message_id."""
+    attachments (base64, or `recompute`), headers (dict), message_id, secrets (markers and
+    what replaces them). Raises Gone when a private value's owner no longer exists."""
     message.setdefault("message_id", make_msgid(domain=site_domain()))  # queued before 27/11
+    message = _expanded(message)
     email = EmailMultiAlternatives(
         subject=message["subject"],
         body=message["text"],
@@ -250,9 +369,14 @@ def deliver_email(*, message: dict, attempt: int = 1) -> str:
 
 
 def _deliver(message: dict, *, attempt: int) -> str:
-    email = build_message(message)
+    message.setdefault("message_id", make_msgid(domain=site_domain()))  # queued before 27/11
     if _already_sent(message["message_id"]):
         return "already sent"
+    try:
+        email = build_message(message)
+    except Gone as gone:  # e.g. the registration was erased while the mail server was down
+        logger.info("E-mail %s not sent: %s found nothing", message["message_id"], gone)
+        return "gone"
     retry = deliver_email.using(priority=message.get("priority", 0))
     can_wait = retry.get_backend().supports_defer
     if can_wait and breaker.is_open():
@@ -283,7 +407,7 @@ def _hand_over(message: dict, *, attempt: int, run_after: dt.datetime) -> None:
     def hand_over():
         with transaction.atomic():
             deliver_email.using(priority=message.get("priority", 0), run_after=run_after
-                                ).enqueue(message=message, attempt=attempt)
+                                ).enqueue(message=_stored(message), attempt=attempt)
             _mark_sent(message["message_id"])
     _record(hand_over)
 

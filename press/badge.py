@@ -22,6 +22,7 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen import canvas
 
+from colloque.mail import recomputable
 from registrations.tickets import desk_url
 
 from .models import AccreditationRequest
@@ -99,3 +100,17 @@ def badge_pdf(accreditation: AccreditationRequest) -> bytes:
         pdf.showPage()
         pdf.save()
     return out.getvalue()
+
+
+@recomputable
+def stored_badge_pdf(pk: int) -> bytes | None:
+    """The badge of request `pk`, drawn when the approval e-mail is delivered: a queued
+    message names it instead of holding its check-in code. None once the request is gone."""
+    from .services import current_tokens
+
+    accreditation = (AccreditationRequest.objects.select_related("event")
+                     .filter(pk=pk, anonymised_at__isnull=True).first())
+    if accreditation is None:
+        return None
+    current_tokens(accreditation)
+    return badge_pdf(accreditation)

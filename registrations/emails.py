@@ -5,6 +5,10 @@ transaction (see `tasks.py`), and the worker renders the message and delivers it
 (`colloque.mail.send_email_now`: one task per message, retries through the queue).
 Seat-changing transactions stay short, and a slow template, QR code or calendar never holds
 the event lock.
+
+Neither the task row nor a message kept for a retry holds the private link's token or the
+ticket: the message names them by the registration's reference (`colloque.mail.Recomputed`,
+the functions marked `@recomputable` below), and its delivery makes them again.
 """
 
 
@@ -12,7 +16,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
-from colloque.mail import send_email_now
+from colloque.mail import Recomputed, recomputable, send_email_now
 
 from .models import Registration, hash_token, link_token
 from .selectors import waitlist_position
@@ -38,7 +42,29 @@ def current_link_token(registration: Registration) -> str:
     return token
 
 
-def send_confirm_request(registration: Registration, *, token: str, again: bool = False):
+@recomputable
+def stored_link_token(reference: str) -> str | None:
+    """The private link's token for a message kept while the mail server was down, brought
+    in line with the stored digest as `current_link_token` does (a query: only messages
+    delivered late pay it). None once the registration is gone or anonymised."""
+    token = link_token(reference)
+    found = Registration.objects.filter(reference=reference, anonymised_at__isnull=True)
+    digest = found.values_list("token_hash", flat=True).first()
+    if digest is None:
+        return None
+    if digest != hash_token(token):  # SECRET_KEY changed since the message was written
+        found.update(token_hash=hash_token(token))
+    return token
+
+
+def _link_secret(registration: Registration, token: str) -> Recomputed:
+    return Recomputed(stored_link_token, registration.reference, value=token)
+
+
+def send_confirm_request(registration: Registration, *, token: str | None = None,
+                         again: bool = False):
+    """`token`: the link's token when the caller has it (else `current_link_token`)."""
+    token = token or current_link_token(registration)
     send_email_now(
         to=registration.email,
         template="registrations/emails/confirm_request",
@@ -53,22 +79,47 @@ def send_confirm_request(registration: Registration, *, token: str, again: bool 
             "holds_workshop": registration.holds_workshop_seat,
         },
         language=registration.language,
+        secrets=[_link_secret(registration, token)],
     )
+
+
+@recomputable
+def stored_ticket_qr(reference: str) -> bytes:
+    """The ticket's QR code (it holds only the signed reference: nothing to read)."""
+    return ticket_qr_png(Registration(reference=reference))
+
+
+@recomputable
+def stored_ticket_calendar(reference: str, language: str) -> bytes | None:
+    """The calendar file as it stands when a late message is delivered (its link is the
+    manage link)."""
+    registration = (Registration.objects.select_related("event", "workshop")
+                    .filter(reference=reference, anonymised_at__isnull=True).first())
+    if registration is None:
+        return None
+    with translation.override(language):
+        return ticket_calendar(registration, absolute_url(
+            "registrations:manage", token=link_token(reference), language=language))
 
 
 def _ticket_attachments(registration: Registration, manage_url: str) -> list:
     """The ticket's QR code and the calendar file, for someone who holds a day seat."""
     if not registration.has_day_seat:
         return []
+    reference, language = registration.reference, registration.language
     return [
-        (f"billet-{registration.reference}.png", ticket_qr_png(registration), "image/png"),
-        (f"{registration.event.slug}.ics", ticket_calendar(registration, manage_url),
+        (f"billet-{reference}.png",
+         Recomputed(stored_ticket_qr, reference, value=ticket_qr_png(registration)),
+         "image/png"),
+        (f"{registration.event.slug}.ics",
+         Recomputed(stored_ticket_calendar, reference, language,
+                    value=ticket_calendar(registration, manage_url)),
          "text/calendar"),
     ]
 
 
-def _send_ticket_email(registration: Registration, *, template: str, token: str | None,
-                       **context) -> None:
+def _send_ticket_email(registration: Registration, *, template: str,
+                       token: str | None = None, **context) -> None:
     """An e-mail about the person's place with their ticket (QR code + .ics) when they hold a
     day seat, the manage link, the practical information and their waiting-list position."""
     token = token or current_link_token(registration)
@@ -88,6 +139,7 @@ def _send_ticket_email(registration: Registration, *, template: str, token: str 
         },
         language=language,
         attachments=attachments,
+        secrets=[_link_secret(registration, token)],
     )
 
 
@@ -115,8 +167,8 @@ def send_attestation(registration: Registration):
     )
 
 
-def send_status(registration: Registration, *, token: str | None, promoted=False, again=False,
-                changed=False):
+def send_status(registration: Registration, *, token: str | None = None, promoted=False,
+                again=False, changed=False):
     """Where the person stands, with the ticket (QR + .ics) when they hold a day seat.
 
     `changed`: sent after a change of workshop, with the calendar file that names the new one.

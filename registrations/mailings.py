@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from colloque import audit
-from colloque.mail import render_email, send_email_later
+from colloque.mail import Recomputed, recomputable, render_email, send_email_later
 from press.models import AccreditationRequest
 from program.models import Event, Session
 
@@ -76,6 +76,7 @@ def recipients(*, event: Event, segment: str, workshop: Session | None = None) -
     return unique
 
 
+@recomputable  # the queued message holds a marker in its place (colloque.mail.Recomputed)
 def unsubscribe_token(reference: str) -> str:
     return signing.Signer(salt=_UNSUBSCRIBE_SALT).sign(reference)
 
@@ -133,13 +134,14 @@ def deliver_mailing(*, mailing_id: int) -> str:
     people = recipients(event=mailing.event, segment=mailing.segment, workshop=mailing.workshop)
     for person in people:
         context = _context(mailing, person)
-        headers = None
+        headers, secrets = None, []
         if context["unsubscribe_url"]:  # RFC 2369 and RFC 8058 (one-click, by mail clients)
             headers = {"List-Unsubscribe": f"<{context['unsubscribe_url']}>",
                        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+            secrets = [Recomputed(unsubscribe_token, person.reference)]
         with transaction.atomic():
             send_email_later(to=person.email, template=TEMPLATE, context=context,
-                             language=person.language, headers=headers)
+                             language=person.language, headers=headers, secrets=secrets)
     return f"{len(people)} queued"
 
 

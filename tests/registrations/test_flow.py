@@ -277,7 +277,7 @@ def test_change_to_a_workshop_whose_seats_just_freed_sends_one_mail_with_a_worki
 
     from django.utils import timezone
 
-    from registrations.models import hash_token
+    from registrations.models import hash_token, link_token
     from tests.factories import WorkshopFactory
 
     from .factories import RegistrationFactory
@@ -290,12 +290,13 @@ def test_change_to_a_workshop_whose_seats_just_freed_sends_one_mail_with_a_worki
                             confirmed_at=None,
                             hold_expires_at=timezone.now() - dt.timedelta(seconds=5))
     already_waiting = RegistrationFactory(event=event, workshop=small, workshop_waitlist_seq=1)
-    mover = RegistrationFactory(event=event, workshop=other, email="mover@example.org",
-                                token_hash=hash_token("tok-mover"))
+    mover = RegistrationFactory(event=event, workshop=other, email="mover@example.org")
+    token = link_token(mover.reference)
+    Registration.objects.filter(pk=mover.pk).update(token_hash=hash_token(token))
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("registrations:change-workshop",
-                                       kwargs={"token": "tok-mover"}),
+                                       kwargs={"token": token}),
                                {"workshop": small.pk}, follow=True)
     mover.refresh_from_db()
     assert mover.has_workshop_seat and mover.workshop == small
@@ -303,8 +304,8 @@ def test_change_to_a_workshop_whose_seats_just_freed_sends_one_mail_with_a_worki
     assert "Votre choix d'atelier est enregistré" in html.unescape(response.text)
     to_mover = [m for m in mail.outbox if m.to == ["mover@example.org"]]
     assert len(to_mover) == 1
-    assert links_in(to_mover[0])["gerer"] == "tok-mover"
-    assert client.get(reverse("registrations:manage", kwargs={"token": "tok-mover"})
+    assert links_in(to_mover[0])["gerer"] == token
+    assert client.get(reverse("registrations:manage", kwargs={"token": token})
                       ).status_code == 200
 
 
