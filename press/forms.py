@@ -132,15 +132,8 @@ class AccreditationForm(NormalisedTextMixin, forms.ModelForm):
                 "press_card_number",
                 _("Indiquez votre numéro de carte de presse ou joignez une lettre de mission."),
             )
-        email = cleaned.get("email")
-        if email and self.event and (
-            AccreditationRequest.objects.active().filter(event=self.event, email=email).exists()
-        ):
-            self.add_error(
-                "email",
-                _("Une demande d'accréditation est déjà en cours pour cette adresse e-mail : "
-                  "suivez-la avec le lien reçu par e-mail."),
-            )
+        # An address with a request in progress is not an error here: the form would tell
+        # anybody who has asked for accreditation. The service e-mails its owner instead.
         return cleaned
 
     def _post_clean(self):

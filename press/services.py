@@ -6,9 +6,11 @@ Every function checks the change against `models.TRANSITIONS`, records an
 """
 
 import datetime as dt
+import hashlib
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -149,11 +151,19 @@ def accreditation_submit(
 
     `data` holds the model fields of the form. Raises AccreditationClosed after the deadline,
     ValidationError for a bad document; in both cases nothing is stored.
+    When the address already has a request in progress for the event, nothing is stored
+    either: its owner is e-mailed its status link again (`_tell_owner_again`, at most once
+    every REGISTRATION_RESEND_COOLDOWN_MINUTES) and that request is returned. The person who
+    submitted sees the same page as for a new request: the form tells nobody whether an
+    address has asked for accreditation.
     """
     if not event.accreditation_is_open(now):
         raise AccreditationClosed(_("Les demandes d'accréditation sont closes."))
     extension = validate_document(document) if document else None
     accreditation = AccreditationRequest(event=event, language=language, **data)
+    if (known := _in_progress(event, accreditation.email)) is not None:
+        _tell_owner_again(known)
+        return known
     try:
         with transaction.atomic():
             if document:
@@ -175,12 +185,30 @@ def accreditation_submit(
     except BaseException as exc:
         if document and accreditation.assignment_letter:
             accreditation.assignment_letter.storage.delete(accreditation.assignment_letter.name)
-        if isinstance(exc, IntegrityError):  # a twin request committed in between
-            raise ValidationError(
-                _("Une demande d'accréditation est déjà en cours pour cette adresse e-mail.")
-            ) from exc
+        if isinstance(exc, (IntegrityError, ValidationError)) and (
+            known := _in_progress(event, accreditation.email)
+        ) is not None:  # a twin request committed in between
+            _tell_owner_again(known)
+            return known
         raise
     return accreditation
+
+
+def _in_progress(event: Event, email: str) -> AccreditationRequest | None:
+    """The address's request in progress for the event (the one-active-per-address rule)."""
+    return (AccreditationRequest.objects.active().select_related("event")
+            .filter(event=event, email=email).first())
+
+
+def _tell_owner_again(accreditation: AccreditationRequest) -> None:
+    """Someone sent the form again with this request's address: tell its owner, with the
+    status link, at most once every REGISTRATION_RESEND_COOLDOWN_MINUTES (nobody can fill a
+    journalist's mailbox through the form)."""
+    minutes = settings.REGISTRATION_RESEND_COOLDOWN_MINUTES
+    key = "press-resend:" + hashlib.sha256(accreditation.email.lower().encode()).hexdigest()[:32]
+    if minutes > 0 and not cache.add(key, 1, timeout=minutes * 60):
+        return
+    _email(accreditation, "already_submitted")
 
 
 def accreditations_to_anonymise(*, today: dt.date | None = None):

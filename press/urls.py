@@ -7,6 +7,7 @@ app_name = "press"
 urlpatterns = [
     path("presse/", views.press_area, name="area"),
     path("presse/accreditation/", views.accreditation_request, name="accreditation"),
+    path("presse/accreditation/envoyee/", views.accreditation_submitted, name="submitted"),
     path("presse/accreditation/suivi/<str:token>/", views.accreditation_status, name="status"),
     path("presse/accreditation/suivi/<str:token>/badge/", views.accreditation_badge, name="badge"),
     path("presse/accreditation/suivi/<str:token>/mes-donnees.json", views.personal_data,

@@ -9,7 +9,6 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -42,45 +41,55 @@ def press_area(request):
     })
 
 
-_RECEIVED = gettext_lazy(
-    "Votre demande est enregistrée. Un e-mail de confirmation vient de vous être "
-    "envoyé avec le lien de suivi de votre demande."
-)
-
-
 def accreditation_request(request):
     event = Event.objects.current_or_404()
     info = PressInfo.objects.for_event(event)
     if not event.accreditation_is_open():
         return render(request, "press/closed.html", {"event": event, "info": info})
     form = AccreditationForm(request.POST or None, request.FILES or None, event=event)
-    status = 200
+    refusal = None
     if request.method == "POST":
-        if ratelimit.hit(request, scope="press"):
-            form.is_valid()
-            form.add_error(None, _("Trop de demandes envoyées depuis votre connexion. "
-                                   "Merci de réessayer dans un moment."))
-            status = 429
-        elif form.is_valid():
+        # As the registration form: successful submissions counted per network and address.
+        refusal = ratelimit.check(request, scope="press")
+        if refusal is None and form.is_valid():
             if form.is_bot:  # the honeypot was filled: look successful, store nothing
-                messages.success(request, _RECEIVED)
-                return redirect("press:accreditation")
+                return redirect("press:submitted")
+            email = form.cleaned_data["email"]
+            refusal = ratelimit.consume(request, scope="press", email=email)
+        if refusal is None and form.is_valid():
             try:
-                accreditation = services.accreditation_submit(
+                # A new request, or the address's request in progress (its owner is
+                # e-mailed): the same page either way.
+                services.accreditation_submit(
                     event=event, data=form.service_data(),
                     document=form.cleaned_data.get("assignment_letter"),
                     language=translation.get_language(),
                 )
             except services.AccreditationClosed:
+                ratelimit.give_back(request, scope="press", email=email)
                 return render(request, "press/closed.html", {"event": event, "info": info})
             except ValidationError as exc:
+                ratelimit.give_back(request, scope="press", email=email)
                 form.add_error(None, exc)
             else:
-                messages.success(request, _RECEIVED)
-                return redirect(accreditation)
-    return render(request, "press/accreditation_form.html", {
+                return redirect("press:submitted")
+        elif refusal is not None:
+            form.is_valid()  # the page shows the other errors too
+            form.add_error(None, refusal.message)
+    response = render(request, "press/accreditation_form.html", {
         "event": event, "info": info, "form": form,
-    }, status=status)
+    }, status=429 if refusal is not None else 200)
+    if refusal is not None:
+        response["Retry-After"] = str(refusal.seconds)
+    return response
+
+
+def accreditation_submitted(request):
+    """After the form: the same page for a new request and for an address that already has
+    one (its owner gets the status link again by e-mail), and for a robot."""
+    event = Event.objects.current_or_404()
+    return render(request, "press/submitted.html", {
+        "event": event, "info": PressInfo.objects.for_event(event)})
 
 
 @never_cache

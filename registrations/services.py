@@ -21,6 +21,8 @@ import secrets
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Q, Value
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from colloque import sql
@@ -76,30 +78,92 @@ _ACTIVE_CONFLICT = (
 )
 
 
+# A submission that finds its address already registered must cost what a new one costs:
+# otherwise the time of the answer tells whether an address is registered (7 ms against 4 ms
+# before, with two ORM reads, a second task row and a deletion on the known-address path). On
+# PostgreSQL the same statement therefore also answers for a known address: it finds the
+# active registration and turns the confirmation e-mail queued for the new one into a
+# `resend` for it (the worker decides what to send), or withdraws it during the cooldown.
+# Both paths send the same statements; `bench/known_address.py` measures them.
+_KNOWN_SQL = (
+    "known AS (SELECT id, reference, status FROM {registration} "
+    "WHERE NOT EXISTS (SELECT 1 FROM new) AND event_id = %s AND LOWER(email) = LOWER(%s) "
+    "AND status IN ({statuses}) AND (status <> '{pending}' OR hold_expires_at > %s) LIMIT 1), "
+    "stamped AS (UPDATE {registration} AS r SET link_resent_at = %s FROM known "
+    "WHERE r.id = known.id AND (r.link_resent_at IS NULL OR r.link_resent_at <= %s) "
+    "RETURNING r.id), "
+    "resend AS (UPDATE {tasks} SET args_kwargs = jsonb_set(jsonb_set("
+    "args_kwargs #- '{{kwargs,token}}', '{{kwargs,kind}}', '\"resend\"'), "
+    "'{{kwargs,reference}}', to_jsonb(known.reference)) "
+    "FROM known WHERE {tasks}.id = %s AND EXISTS (SELECT 1 FROM stamped) RETURNING 1), "
+    "withdrawn AS (DELETE FROM {tasks} USING known WHERE {tasks}.id = %s "
+    "AND NOT EXISTS (SELECT 1 FROM stamped) RETURNING 1) "
+)
+
+
 @functools.cache
-def _submitted_sql(vendor: str) -> str:
+def _submitted_sql(vendor: str, *, known: bool = False) -> str:
     insert = sql.insert_sql(Registration, on_conflict=_ACTIVE_CONFLICT)
     if vendor != "postgresql":
         return insert
-    return (f"WITH new AS ({insert}) INSERT INTO {RegistrationTransition._meta.db_table} "
-            "(registration_id, from_status, to_status, at, by_id, note) "
-            "SELECT id, '', %s, %s, NULL, %s FROM new RETURNING registration_id")
+    journal = (f"INSERT INTO {RegistrationTransition._meta.db_table} "
+               "(registration_id, from_status, to_status, at, by_id, note) "
+               "SELECT id, '', %s, %s, NULL, %s FROM new RETURNING registration_id")
+    if not known:
+        return f"WITH new AS ({insert}) {journal}"
+    from django_tasks_db.models import DBTaskResult
+
+    known_sql = _KNOWN_SQL.format(
+        registration=_REGISTRATION, tasks=DBTaskResult._meta.db_table, pending=Status.PENDING,
+        statuses=", ".join(repr(str(status)) for status in Registration.ACTIVE_STATUSES))
+    return (f"WITH new AS ({insert}), journal AS ({journal}), {known_sql}"
+            "SELECT registration_id, NULL, NULL FROM journal "
+            "UNION ALL SELECT id, reference, status FROM known")
 
 
-def _insert_submitted(registration: Registration, *, now) -> bool:
-    """Write a new pending registration and its journal line; False if the address already
-    has an active registration for the event (nothing written)."""
+# A hold with less than this left is not sent again when its address is submitted again: it
+# ends at once and the new submission starts afresh (a link sent now would be dead on arrival).
+_RESEND_MARGIN = dt.timedelta(seconds=60)
+
+
+def _insert_submitted(registration: Registration, *, now, queued: str | None) -> tuple | None:
+    """Write a new pending registration and its journal line: returns None.
+
+    If the address already has an active registration for the event, nothing is written and
+    the confirmation e-mail `queued` for the new one becomes a `resend` of the address's link,
+    or is withdrawn when the link was sent again less than REGISTRATION_RESEND_COOLDOWN_MINUTES
+    ago (`link_resent_at`): returns (pk, reference, status) of the active registration.
+    Returns () when the address's registration is a hold that has run out (or is about to,
+    `_RESEND_MARGIN`) and still blocks the address.
+    """
     params = sql.insert_values(registration)
     postgresql = connection.vendor == "postgresql"
+    known_in_sql = postgresql and queued is not None
+    cooldown_start = now - dt.timedelta(minutes=settings.REGISTRATION_RESEND_COOLDOWN_MINUTES)
     if postgresql:
         params += [Status.PENDING, sql.db_datetime(now), "submitted"]
-    rows = sql.rows(_submitted_sql(connection.vendor), params)
-    if not rows:
-        return False
-    sql.saved(registration, rows[0][0])
-    if not postgresql:
-        _write_journal(registration, "", Status.PENDING, now=now, by=None, note="submitted")
-    return True
+    if known_in_sql:
+        params += [registration.event_id, registration.email,
+                   sql.db_datetime(now + _RESEND_MARGIN), sql.db_datetime(now),
+                   sql.db_datetime(cooldown_start), queued, queued]
+    rows = sql.rows(_submitted_sql(connection.vendor, known=known_in_sql), params)
+    if rows and (not known_in_sql or rows[0][1] is None):  # inserted
+        sql.saved(registration, rows[0][0])
+        if not postgresql:
+            _write_journal(registration, "", Status.PENDING, now=now, by=None, note="submitted")
+        return None
+    if known_in_sql:
+        return rows[0] if rows else ()
+    # Another database or task backend (development, tests): the same decisions, in Python.
+    active = _active_registration_for(registration.event, registration.email)
+    if active is None or (active[1] == Status.PENDING and active[2] <= now + _RESEND_MARGIN):
+        return ()
+    withdraw_email(queued)
+    if Registration.objects.filter(
+        Q(link_resent_at__isnull=True) | Q(link_resent_at__lte=cooldown_start), pk=active[0],
+    ).update(link_resent_at=now):
+        queue_email(registration=Registration(reference=active[3]), kind="resend")
+    return active[0], active[3], active[1]
 
 
 def _lock_event(event_id: int) -> Event:
@@ -228,37 +292,41 @@ def _next_workshop_seq(workshop_id: int) -> int:
 
 
 def _active_registration_for(event: Event, email: str) -> tuple | None:
-    """(pk, status, hold_expires_at) of the address's active registration, if any.
+    """(pk, status, hold_expires_at, reference) of the address's active registration, if any.
 
     Same expression and condition as the one-active-registration unique index, which serves it.
     """
     statuses = Registration.ACTIVE_STATUSES
     rows = sql.rows(
-        f"SELECT id, status, hold_expires_at FROM {_REGISTRATION} WHERE event_id = %s "
+        f"SELECT id, status, hold_expires_at, reference FROM {_REGISTRATION} WHERE event_id = %s "
         f"AND LOWER(email) = LOWER(%s) AND status IN ({', '.join(['%s'] * len(statuses))}) "
         "LIMIT 1",  # LOWER() on both sides: the database's idea of case, as in the index
         [event.pk, email.strip(), *statuses],
     )
-    return (rows[0][0], rows[0][1], sql.aware(rows[0][2])) if rows else None
+    return (rows[0][0], rows[0][1], sql.aware(rows[0][2]), rows[0][3]) if rows else None
 
 
-def _expire_stale_holds(event: Event, now) -> None:
-    """Mark holds that ran out as expired (seat counts already ignore them).
+def _expire_stale_holds(event: Event, now, *, email: str | None = None) -> None:
+    """Mark holds that ran out as expired (seat counts already ignore them); with `email`,
+    only that address's (the caller passes a `now` a little ahead: see _RESEND_MARGIN).
 
     Also frees the e-mail address for the one-active-registration constraint.
     """
-    stale = list(
-        Registration.objects.filter(event=event, status=Status.PENDING, hold_expires_at__lte=now)
-        .values_list("pk", flat=True)
-    )
+    stale = Registration.objects.filter(event=event, status=Status.PENDING,
+                                        hold_expires_at__lte=now)
+    if email is not None:
+        stale = stale.alias(address=Lower("email")).filter(address=Lower(Value(email)))
+    stale = list(stale.values_list("pk", flat=True))
     if not stale:
         return
     Registration.objects.filter(pk__in=stale).update(
-        status=Status.EXPIRED, expired_at=now, updated_at=now
+        status=Status.EXPIRED, expired_at=min(now, timezone.now()), hold_network="",
+        updated_at=timezone.now()
     )
     RegistrationTransition.objects.bulk_create([
         RegistrationTransition(registration_id=pk, from_status=Status.PENDING,
-                               to_status=Status.EXPIRED, at=now, note="hold expired")
+                               to_status=Status.EXPIRED, at=min(now, timezone.now()),
+                               note="hold expired")
         for pk in stale
     ])
 
@@ -325,6 +393,79 @@ def _fill_waitlists(
 
 # Services -----------------------------------------------------------------------------------
 
+class TooManyHolds(RegistrationError):
+    """Too many unconfirmed registrations hold seats from this network (`on` "network") or
+    this mail domain (`on` "domain"): the first of them ends in `seconds`."""
+
+    def __init__(self, *, on: str, seconds: int, domain: str = ""):
+        self.on, self.seconds, self.domain = on, seconds, domain
+        super().__init__(f"{on}: wait {seconds} s")
+
+
+# The big public webmails: thousands of unrelated people share each of them, so they have no
+# cap of their own (the per-network cap and the rate limits still apply to their users).
+PUBLIC_MAIL_DOMAINS = frozenset("""
+    gmail.com googlemail.com orange.fr wanadoo.fr free.fr laposte.net sfr.fr neuf.fr
+    hotmail.fr hotmail.com outlook.fr outlook.com live.fr live.com msn.com yahoo.fr yahoo.com
+    ymail.com icloud.com me.com mac.com aol.com aol.fr gmx.fr gmx.com gmx.de proton.me
+    protonmail.com pm.me bbox.fr numericable.fr club-internet.fr aliceadsl.fr mail.com
+    yandex.com libertysurf.fr netcourrier.com
+""".split())
+# Second-level labels under which each third-level domain is a different owner
+# (education.gouv.fr, example.co.uk): a short stand-in for the public suffix list.
+_SHARED_SECOND_LEVEL = frozenset({"gouv", "gov", "co", "com", "ac", "org", "net", "edu", "asso"})
+
+
+def hold_domain(email: str) -> str:
+    """The mail domain an unconfirmed registration counts against: the registered domain
+    (« a.b.exemple.fr » and « exemple.fr » count together, so subdomains do not multiply the
+    cap), "" for the public webmails (no domain cap)."""
+    labels = email.rpartition("@")[2].strip().lower().rstrip(".").split(".")
+    keep = 3 if len(labels) >= 3 and labels[-2] in _SHARED_SECOND_LEVEL else 2
+    domain = ".".join(labels[-keep:])
+    return "" if domain in PUBLIC_MAIL_DOMAINS else domain[:253]
+
+
+# The unconfirmed registrations of one network and of one mail domain (those not confirmed
+# whose hold still runs, on a seat or in line), and when the first of each ends: one statement
+# under the event lock, reading the two partial indexes `registration_network_holds` and
+# `registration_domain_holds`; the caps bound the rows it reads.
+_HOLDS_SQL = f"""
+SELECT COUNT(*) FILTER (WHERE hold_network = %(network)s),
+  MIN(hold_expires_at) FILTER (WHERE hold_network = %(network)s),
+  COUNT(*) FILTER (WHERE hold_domain = %(domain)s),
+  MIN(hold_expires_at) FILTER (WHERE hold_domain = %(domain)s)
+FROM {_REGISTRATION}
+WHERE event_id = %(event)s AND status = '{Status.PENDING}' AND hold_expires_at > %(now)s
+  AND (hold_network = %(network)s OR hold_domain = %(domain)s)
+"""
+
+
+def _check_hold_caps(registration: Registration, now) -> None:
+    """Raise TooManyHolds when the network or the mail domain of `registration` already has
+    its cap of unconfirmed registrations (REGISTRATION_HOLDS_PER_NETWORK, _PER_DOMAIN)."""
+    network_cap = settings.REGISTRATION_HOLDS_PER_NETWORK
+    domain_cap = settings.REGISTRATION_HOLDS_PER_DOMAIN
+    # NULL matches no row: a cap turned off, or nothing known (services called directly).
+    network = registration.hold_network if network_cap > 0 and registration.hold_network else None
+    domain = registration.hold_domain if domain_cap > 0 and registration.hold_domain else None
+    if network is None and domain is None:
+        return
+    (on_network, network_first, on_domain, domain_first), = sql.rows(_HOLDS_SQL, {
+        "event": registration.event_id, "now": sql.db_datetime(now), "network": network,
+        "domain": domain})
+    if network is not None and on_network >= network_cap:
+        raise TooManyHolds(on="network",
+                           seconds=_seconds_until(sql.aware(network_first), now))
+    if domain is not None and on_domain >= domain_cap:
+        raise TooManyHolds(on="domain", seconds=_seconds_until(sql.aware(domain_first), now),
+                           domain=domain)
+
+
+def _seconds_until(moment, now) -> int:
+    return max(1, int((moment - now).total_seconds()) + 1)
+
+
 @transaction.atomic
 def registration_create(
     *,
@@ -341,14 +482,21 @@ def registration_create(
     accessibility_consent: bool = False,
     wants_news: bool = False,
     language: str = "fr",
+    network: str = "",
 ) -> tuple[Registration, bool]:
     """Register someone, holding their seats for REGISTRATION_HOLD_MINUTES until they confirm.
 
     Returns `(registration, created)`. When the address already has an active registration
-    for the event, nothing is created: the person is sent their link again (`created` False).
+    for the event, nothing is created (`created` False, the registration returned is the
+    address's, its fields read on access): the worker sends the person their link again,
+    unless it was sent less than REGISTRATION_RESEND_COOLDOWN_MINUTES ago; both cases cost
+    the same statements (`_insert_submitted`).
+    `network`: where the submission came from (`colloque.ratelimit.client_network`), stored
+    while the registration is unconfirmed to cap the seats held from one network.
     Side effects: seats held or a place on a waiting list; e-mail asking for confirmation.
     Raises RegistrationClosed, WorkshopUnavailable (`workshop_id` is not one of the event's
-    workshops: checked here, under the lock, so the form needs no query for it).
+    workshops: checked here, under the lock, so the form needs no query for it), TooManyHolds
+    (the network or the mail domain already holds its cap of unconfirmed registrations).
     Accessibility needs are health data: stored only with `accessibility_consent`.
     """
     email = email.strip()
@@ -359,13 +507,13 @@ def registration_create(
         first_name=first_name, last_name=last_name, email=email, organisation=organisation,
         role=role, audience=audience, accessibility_needs=list(accessibility_needs),
         accessibility_details=accessibility_details, wants_news=wants_news, language=language,
-        status=Status.PENDING,
+        status=Status.PENDING, hold_network=network, hold_domain=hold_domain(email),
     )
     token = link_token(registration.reference)
     registration.token_hash = hash_token(token)
     # The confirmation e-mail is queued first, before the event lock: its task row belongs to
     # this transaction all the same (committed or rolled back with the registration), and the
-    # lock is held for the seat decision only. Withdrawn below if the address is known.
+    # lock is held for the seat decision only. Turned into a resend if the address is known.
     queued = queue_email(registration=registration, kind="confirm_request", token=token)
 
     event = _lock_event(event.pk)
@@ -373,6 +521,7 @@ def registration_create(
     if event.registration_window(now) != "open":
         raise RegistrationClosed(event.registration_window(now))
     registration.event = event
+    _check_hold_caps(registration, now)
     for _attempt in range(2):  # the second time after expiring a stale hold of the address
         _, counts = _fill_waitlists(event, now)
         if workshop_id is not None and workshop_id not in counts["workshops"]:
@@ -391,23 +540,16 @@ def registration_create(
             seats = counts["workshops"][workshop_id]
             if seats["taken"] >= seats["capacity"]:
                 registration.workshop_waitlist_seq = seats["last_seq"] + 1
-        if _insert_submitted(registration, now=now):
+        known = _insert_submitted(registration, now=now, queued=queued)
+        if known is None:
             return registration, True
-
-        # The address already has an active registration: send its link again, create nothing.
-        active = _active_registration_for(event, email)
-        if active is None:  # it stopped being active meanwhile (staff changed it): try again
-            continue
-        pk, status, hold_expires_at = active
-        if status != Status.PENDING or hold_expires_at > now:
-            try:  # registration_send_link locks and reads the row
-                registration_send_link(registration=Registration(pk=pk), again=True)
-                withdraw_email(queued)
-                return _lock_registration(pk), False
-            except InvalidTransition:  # the hold ran out a moment ago
-                pass
-        # A hold that ran out (its expiry task has not come yet): expire it, start anew.
-        _expire_stale_holds(event, timezone.now())
+        if known:  # the address is registered: its link goes again (or not: cooldown)
+            pk, reference, status = known
+            return Registration.from_db(connection.alias, ["id", "reference", "status"],
+                                        [pk, reference, status]), False
+        # A hold that ran out or is about to (its expiry task has not come yet): expire it,
+        # start anew.
+        _expire_stale_holds(event, now + _RESEND_MARGIN, email=email)
     raise RuntimeError(f"registration of {email!r} conflicts with itself")  # not reachable
 
 
@@ -474,8 +616,10 @@ def _confirm(*, registration: Registration, token: str, event_locked: bool) -> R
     else:
         _transition(registration, Status.WAITLISTED, now=now, note="e-mail confirmed")
     registration.updated_at = now
+    # Confirmed: the network it came from is no longer needed (only unconfirmed ones count).
+    registration.hold_network = ""
     sql.rows(f"UPDATE {_REGISTRATION} SET status = %s, confirmed_at = %s, waitlisted_at = %s, "
-          "updated_at = %s WHERE id = %s RETURNING id",
+          "hold_network = '', updated_at = %s WHERE id = %s RETURNING id",
           [registration.status, sql.db_datetime(registration.confirmed_at),
            sql.db_datetime(registration.waitlisted_at), sql.db_datetime(now), registration.pk])
     if event_locked:
@@ -653,6 +797,7 @@ def registration_purge_expired(*, today: dt.date | None = None) -> int:
     for pk, reference in registrations_to_anonymise(today=today).values_list("pk", "reference"):
         Registration.objects.filter(pk=pk).update(
             first_name="", last_name="", email=f"{reference.lower()}@anonyme.invalid",
+            hold_network="", hold_domain="",
             organisation="", role="", accessibility_needs=[], accessibility_details="",
             wants_news=False, token_hash=hash_token(secrets.token_urlsafe(32)),
             anonymised_at=now, updated_at=now,

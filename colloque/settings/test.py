@@ -19,7 +19,9 @@ STORAGES = {
         "OPTIONS": {"location": tempfile.mkdtemp(prefix="colloque-private-"), "base_url": None},
     },
 }
-REGISTRATION_RATE_LIMIT = "off"
+# Limits and caps off: a test submits many times from one address; tests of them turn them on
+REGISTRATION_RATE_LIMIT = REGISTRATION_EMAIL_RATE_LIMIT = "off"
+REGISTRATION_HOLDS_PER_NETWORK = REGISTRATION_HOLDS_PER_DOMAIN = 0
 DATABASES["default"]["CONN_MAX_AGE"] = 0
 DATABASES["default"].setdefault("TEST", {})
 if env("TEST_DATABASE_NAME", default=""):

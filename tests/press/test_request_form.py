@@ -86,7 +86,7 @@ def test_request_with_card_number_is_recorded_and_acknowledged(
         response = client.post(URL, form_data())
     accreditation = AccreditationRequest.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == accreditation.get_absolute_url()
+    assert response["Location"] == reverse("press:submitted")
     assert accreditation.status == Status.SUBMITTED
     assert accreditation.email == "lea.martin@example.org"
     assert accreditation.language == "fr"
@@ -105,7 +105,8 @@ def test_request_with_card_number_is_recorded_and_acknowledged(
         accreditation.get_absolute_url() in mail.body
     )
     assert len(accreditation.token) >= 40
-    status_page = client.get(response["Location"])
+    assert "Vérifiez votre messagerie" in html.unescape(client.get(response["Location"]).text)
+    status_page = client.get(accreditation.get_absolute_url())
     assert "Demande reçue, en cours d'examen" in html.unescape(status_page.content.decode())
 
 
@@ -209,14 +210,66 @@ def test_equipment_checkboxes_are_a_labelled_group(client, event):
     assert "id_crew_size" not in fieldset.group(1)
 
 
-def test_second_active_request_for_the_same_email_is_refused(client, event, mailoutbox,
-                                                             django_capture_on_commit_callbacks):
+def without_csrf(page: str) -> str:
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", page)
+
+
+def test_an_address_with_a_request_in_progress_gets_the_same_page_and_its_owner_is_told(
+    client, event, mailoutbox, django_capture_on_commit_callbacks
+):
+    """The form tells nobody whether an address has asked for accreditation: same answer,
+    same page; the owner of the address gets their status link again by e-mail."""
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post(URL, form_data())
+    accreditation = AccreditationRequest.objects.get()
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        second = client.post(URL, form_data(email="LEA.martin@example.org", first_name="Autre",
+                                            press_card_number="",
+                                            assignment_letter=upload("l.pdf", PDF)))
+    assert (second.status_code, second["Location"]) == (first.status_code, first["Location"])
+    assert without_csrf(client.get(second["Location"]).text) == without_csrf(
+        client.get(first["Location"]).text)
+    assert AccreditationRequest.objects.count() == 1
+    assert private_files() == []  # the second letter was not stored
+    [mail] = mailoutbox  # to the owner only: nothing for the press office to review
+    assert mail.to == ["lea.martin@example.org"]
+    assert "déjà en cours" in mail.subject
+    assert "Bonjour Léa" in mail.body  # the owner's name, not the one typed this time
+    assert accreditation.get_absolute_url() in mail.body
+    assert accreditation.get_absolute_url() in mail.alternatives[0][0]
+    assert "n'ont pas été enregistrées" in mail.body
+
+
+def test_the_owner_is_told_once_within_the_cooldown(
+    client, event, mailoutbox, django_capture_on_commit_callbacks, settings
+):
+    """Sending the form again and again does not fill a journalist's mailbox."""
     with django_capture_on_commit_callbacks(execute=True):
         client.post(URL, form_data())
-        response = client.post(URL, form_data(email="LEA.martin@example.org"))
-    assert "déjà en cours pour cette adresse" in html.unescape(response.content.decode())
-    assert AccreditationRequest.objects.count() == 1
-    assert [m.to for m in mailoutbox] == [["lea.martin@example.org"], ["presse@paris.fr"]]
+    mailoutbox.clear()
+    for _ in range(3):
+        with django_capture_on_commit_callbacks(execute=True):
+            assert client.post(URL, form_data())["Location"] == reverse("press:submitted")
+    assert len(mailoutbox) == 1
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(
+        minutes=settings.REGISTRATION_RESEND_COOLDOWN_MINUTES + 1)
+    with time_machine.travel(later), django_capture_on_commit_callbacks(execute=True):
+        client.post(URL, form_data())
+    assert len(mailoutbox) == 2
+
+
+def test_the_same_address_in_english_is_answered_in_the_language_of_its_request(
+    client, event, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/en" + URL, form_data())
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(URL, form_data())
+    [mail] = mailoutbox
+    assert "/en/presse/accreditation/suivi/" in mail.body
+    assert "Bonjour" not in mail.body
 
 
 def test_after_the_deadline_the_form_is_closed_and_gives_the_press_contact(client, event):
@@ -259,14 +312,26 @@ def test_a_robot_filling_the_honeypot_stores_nothing_and_gets_no_mail(
     assert mailoutbox == []
 
 
-def test_too_many_requests_from_one_address_are_refused_with_a_clear_message(
+def test_too_many_requests_from_one_network_are_refused_with_the_time_to_wait(
     client, event, settings
 ):
     settings.REGISTRATION_RATE_LIMIT = "2/h"
     for n in range(2):
-        client.post(URL, form_data(email=f"journaliste{n}@example.org"))
-    response = client.post(URL, form_data(email="journaliste3@example.org"))
+        client.post(URL, form_data(email=f"journaliste{n}@example.org"), REMOTE_ADDR="192.0.2.7")
+    response = client.post(URL, form_data(email="journaliste3@example.org"),
+                           REMOTE_ADDR="192.0.2.200")  # the same /24
     assert response.status_code == 429
-    assert "Trop de demandes envoyées depuis votre connexion" in html.unescape(
-        response.content.decode())
+    page = html.unescape(response.content.decode())
+    assert "Trop de demandes depuis votre réseau. Réessayez dans" in page
+    assert 'value="journaliste3@example.org"' in page  # what was typed is kept
     assert AccreditationRequest.objects.count() == 2
+    other = client.post(URL, form_data(email="journaliste4@example.org"),
+                        REMOTE_ADDR="198.51.100.7")
+    assert other.status_code == 302
+
+
+def test_a_press_form_with_errors_is_not_counted(client, event, settings):
+    settings.REGISTRATION_RATE_LIMIT = "1/h"
+    for _ in range(3):
+        assert client.post(URL, form_data(phone="abc")).status_code == 200
+    assert client.post(URL, form_data()).status_code == 302

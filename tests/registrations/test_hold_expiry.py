@@ -77,21 +77,39 @@ def test_registering_again_after_the_hold_ran_out_starts_afresh(event):
 
 
 def test_registering_again_sends_one_e_mail_and_queues_nothing_else(event, database_queue):
-    """The confirmation request is queued before the seat decision; for a known address it is
-    taken back, and the person gets only their link again."""
+    """The confirmation request is queued before the seat decision; for a known address it
+    becomes a resend of the address's link (the worker decides which), and within the
+    cooldown it is taken back: nothing queued, nothing sent."""
     first = register(event, 1)
-    again, created = services.registration_create(
-        event=event, first_name="Autre", last_name="Nom", email="P1@Example.org",
-        audience="other")
+
+    def submit_again():
+        return services.registration_create(
+            event=event, first_name="Autre", last_name="Nom", email="P1@Example.org",
+            audience="other")
+
+    again, created = submit_again()
     assert not created and again.pk == first.pk
     queued = DBTaskResult.objects.filter(task_path="registrations.tasks.send_registration_email")
     kwargs = [t.args_kwargs["kwargs"] for t in queued]
-    assert sorted((k["reference"], k.get("again", False)) for k in kwargs) == [
-        (first.reference, False), (first.reference, True)]
+    assert sorted((k["reference"], k["kind"]) for k in kwargs) == [
+        (first.reference, "confirm_request"), (first.reference, "resend")]
     mail.outbox.clear()
     run_worker()
     assert [m.to for m in mail.outbox] == [["p1@example.org"]] * 2  # first link, then again
+    assert "Votre lien d'inscription" in mail.outbox[1].subject
     assert Registration.objects.count() == 1
+
+    mail.outbox.clear()
+    with time_machine.travel(timezone.now() + dt.timedelta(minutes=9), tick=False):
+        again, created = submit_again()  # within the cooldown: no e-mail
+        assert not created and again.pk == first.pk
+        assert queued.filter(status="READY").count() == 0
+        run_worker()
+    assert mail.outbox == []
+    with time_machine.travel(timezone.now() + dt.timedelta(minutes=11), tick=False):
+        submit_again()  # the cooldown is over: the link again
+        run_worker()
+    assert [m.to for m in mail.outbox] == [["p1@example.org"]]
 
 
 def test_e_mail_queued_by_the_previous_release_is_still_sent(event, database_queue):

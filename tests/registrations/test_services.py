@@ -222,13 +222,15 @@ def test_closed_registrations_refused_by_the_service(event):
         create(event, 1)
 
 
-def test_confirm_near_the_end_of_the_hold_goes_through_the_event_lock(event, monkeypatch):
+def test_confirm_near_the_end_of_the_hold_goes_through_the_event_lock(event, monkeypatch,
+                                                                     settings):
     registration = create(event, 1)
     locked = []
     real_lock = services._lock_event
     monkeypatch.setattr(services, "_lock_event",
                         lambda event_id: locked.append(event_id) or real_lock(event_id))
-    with time_machine.travel(timezone.now() + dt.timedelta(minutes=29), tick=False):
+    last_minute = dt.timedelta(minutes=settings.REGISTRATION_HOLD_MINUTES - 1)
+    with time_machine.travel(timezone.now() + last_minute, tick=False):
         assert confirm(registration).status == Status.CONFIRMED
     assert locked == [event.pk]
 
