@@ -1,6 +1,7 @@
 from django.db import InterfaceError, OperationalError
+from django.http import Http404
 
-from .views import database_unavailable
+from .views import database_unavailable, page_not_found
 
 
 class DatabaseUnavailableMiddleware:
@@ -19,3 +20,21 @@ class DatabaseUnavailableMiddleware:
         if isinstance(exception, (OperationalError, InterfaceError)):
             return database_unavailable(request, exception)
         return None
+
+
+class MalformedRequestMiddleware:
+    """A NUL byte in the path or in a query parameter is never in a link this site gives:
+    answer the site's own 404 before any view runs. PostgreSQL refuses NUL in text, so such
+    a value reaching a query (`?atelier=%00`, the welcome desk's `code`, a search in the
+    admin) would answer 500; no view has to think about it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path_info or any(
+            "\x00" in key or any("\x00" in value for value in values)
+            for key, values in request.GET.lists()
+        ):
+            return page_not_found(request, Http404())
+        return self.get_response(request)

@@ -3,6 +3,8 @@ printable page share these columns and rows."""
 
 from django.utils.translation import gettext_lazy as _
 
+from program.models import Event
+
 COLUMNS = [
     _("Nom"), _("Prénom"), _("Média"), _("Type de média"), _("Fonction"),
     _("Matériel"), _("Taille de l'équipe"),
@@ -19,6 +21,17 @@ def rows(accreditations) -> list[list]:
     ]
 
 WIDTHS = (20, 18, 28, 16, 16, 30, 10)
+
+
+def security_desk_event(event_id: str | None) -> Event | None:
+    """The edition the list is for: `?event=<number>` (ASCII digits: « ١ » or « ² » are
+    digits to Python, not an id), else the current edition; None when the parameter names
+    none (the views answer 404)."""
+    if not event_id:
+        return Event.objects.current()
+    if not (event_id.isascii() and event_id.isdigit() and len(event_id) <= 9):
+        return None
+    return Event.objects.filter(pk=int(event_id)).first()
 
 
 def personal_data(accreditation) -> dict:

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 from colloque import audit, ratelimit
 from colloque.exports import csv_response, json_download, xlsx_response
 from colloque.permissions import staff_permission_required
+from colloque.text import is_token
 from program.cache import public_page
 from program.models import Event
 from program.templatetags.colloque import inner_quotes
@@ -121,6 +122,8 @@ def accreditation_status(request, token):
 
 
 def _by_token(token):
+    if not is_token(token):  # not the shape of a link this site sends: no query
+        raise Http404
     return get_object_or_404(
         AccreditationRequest.objects.select_related("event").for_status_token(token))
 
@@ -149,6 +152,8 @@ def erase(request, token):
 @never_cache
 @require_GET
 def accreditation_badge(request, token):
+    if not is_token(token):
+        raise Http404
     accreditation = get_object_or_404(
         AccreditationRequest.objects.select_related("event").approved().for_status_token(token)
     )
@@ -209,11 +214,7 @@ def _journal_export(request, accreditations, label: str) -> None:
 
 
 def _security_desk_list(request):
-    event_id = request.GET.get("event")
-    event = (
-        Event.objects.filter(pk=event_id).first() if event_id and event_id.isdigit()
-        else Event.objects.current()
-    )
+    event = exports.security_desk_event(request.GET.get("event"))
     if event is None:
         raise Http404
     return event, AccreditationRequest.objects.for_security_desk(event)

@@ -54,6 +54,7 @@ MIDDLEWARE = [
     "colloque.middleware.DatabaseUnavailableMiddleware",  # 503, not 500, during an outage
     "django.contrib.sessions.middleware.SessionMiddleware",
     "colloque.i18n.LocaleMiddleware",  # no Vary: Accept-Language (the URL decides)
+    "colloque.middleware.MalformedRequestMiddleware",  # a NUL in the URL: 404, not 500
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
