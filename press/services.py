@@ -18,10 +18,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from colloque.mail import send_email_later
+from colloque.mail import Recomputed, recomputable, send_email_later
 from program.models import Event
 
-from .badge import badge_pdf
+from .badge import stored_badge_pdf
 from .documents import random_document_name, validate_document
 from .models import (
     FINAL_STATUSES,
@@ -79,7 +79,19 @@ def current_tokens(accreditation: AccreditationRequest) -> None:
     AccreditationRequest.objects.filter(pk=accreditation.pk).update(**digests)
 
 
+@recomputable
+def stored_status_token(pk: int) -> str | None:
+    """The status link's token when a queued e-mail is delivered (the queued message holds
+    a marker in its place, see colloque.mail.Recomputed); None once the request is gone."""
+    accreditation = AccreditationRequest.objects.filter(pk=pk, anonymised_at__isnull=True).first()
+    if accreditation is None:
+        return None
+    current_tokens(accreditation)
+    return accreditation.token
+
+
 def _email(accreditation: AccreditationRequest, template: str, *, attachments=(), **context):
+    """E-mail the journalist; the queued message keeps no token (`stored_status_token`)."""
     current_tokens(accreditation)
     info = PressInfo.objects.for_event(accreditation.event)
     send_email_later(
@@ -95,6 +107,7 @@ def _email(accreditation: AccreditationRequest, template: str, *, attachments=()
         language=accreditation.language,
         attachments=list(attachments),
         reply_to=info.contact_email,
+        secrets=[Recomputed(stored_status_token, accreditation.pk, value=accreditation.token)],
     )
 
 
@@ -254,15 +267,16 @@ def accreditation_purge_expired(*, today: dt.date | None = None) -> int:
 def accreditation_approve(
     *, accreditation: AccreditationRequest, actor: AbstractBaseUser
 ) -> AccreditationRequest:
-    """Grant the accreditation; e-mail the badge (PDF) and practical instructions."""
+    """Grant the accreditation; e-mail the badge (PDF, drawn when the e-mail is delivered:
+    the queued message keeps no badge) and practical instructions."""
     accreditation = _transition(accreditation, Status.APPROVED, actor=actor)
     current_tokens(accreditation)
-    pdf = badge_pdf(accreditation)
     with translation.override(accreditation.language):
         badge_url = _absolute(reverse("press:badge", kwargs={"token": accreditation.token}))
     _email(
         accreditation, "approved", badge_url=badge_url,
-        attachments=[(f"badge-presse-{accreditation.pk}.pdf", pdf, "application/pdf")],
+        attachments=[(f"badge-presse-{accreditation.pk}.pdf",
+                      Recomputed(stored_badge_pdf, accreditation.pk), "application/pdf")],
     )
     return accreditation
 

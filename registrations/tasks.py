@@ -34,9 +34,11 @@ def send_registration_email(
     registration_id: int | None = None,
 ) -> str:
     """`reference` (not the primary key): a submission queues its confirmation request before
-    writing the registration (see services.registration_create). `registration_id`: tasks
-    queued before 26 November 2026 named the registration that way (still in a queue when
-    the new code starts)."""
+    writing the registration (see services.registration_create). The link's token is
+    computed here from the reference, never stored in the row (`token`: rows queued before
+    27 November 2026 carried it; it is ignored). `registration_id`: tasks queued before
+    26 November 2026 named the registration that way (still in a queue when the new code
+    starts)."""
     lookup = {"reference": reference} if reference else {"pk": registration_id}
     with transaction.atomic():
         registration = with_current_event(
@@ -46,21 +48,19 @@ def send_registration_email(
         if kind == "confirm_request":
             if not registration.hold_is_valid:
                 return "hold no longer valid"
-            emails.send_confirm_request(registration, token=token, again=again)
+            emails.send_confirm_request(registration, again=again)
             if not again:
                 queue_hold_expiry(registration)
         elif kind == "status":
             if not registration.is_active:  # cancelled (or expired) since it was queued
                 return "no longer active"
-            emails.send_status(registration, token=token, promoted=promoted, again=again,
-                               changed=changed)
+            emails.send_status(registration, promoted=promoted, again=again, changed=changed)
         elif kind == "resend":  # the address was submitted again (services.registration_create)
             if registration.hold_is_valid:
-                emails.send_confirm_request(
-                    registration, token=emails.current_link_token(registration), again=True)
+                emails.send_confirm_request(registration, again=True)
             elif registration.status in (Registration.Status.CONFIRMED,
                                          Registration.Status.WAITLISTED):
-                emails.send_status(registration, token=None, again=True)
+                emails.send_status(registration, again=True)
             else:
                 return "no longer active"
         elif kind == "cancelled":
@@ -145,8 +145,11 @@ def queue_email(*, registration: Registration, kind: str, **kwargs) -> str | Non
     """Queue one of the registrant's e-mails in the caller's transaction.
 
     Returns the task's id when it is a row of the database queue (see `withdraw_email`).
+    A `token` given by the caller (the link the person used) is not queued: the row would
+    keep a private link; the worker computes it again from the reference.
     """
     assert kind in KINDS, kind
+    kwargs.pop("token", None)
     kwargs = {"reference": registration.reference, "kind": kind, **kwargs}
     task = _prioritised(PRIORITIES.get(kind, 0))
     if task.get_backend().supports_defer:
