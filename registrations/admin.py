@@ -22,6 +22,7 @@ from django.utils.translation import ngettext
 
 from colloque import audit
 from colloque.exports import json_download
+from colloque.headers import allow_inline_styles
 from colloque.text import EmailAddressField, NormalisedTextMixin, validate_multiline
 from program.models import Event, Session
 
@@ -434,4 +435,5 @@ class MailingAdmin(admin.ModelAdmin):
                 *([(_("En anglais"), mailings.preview(mailing, "en"))]
                   if mailing.subject_en.strip() else []),
             ])
-        return TemplateResponse(request, "registrations/admin/mailing.html", context)
+        response = TemplateResponse(request, "registrations/admin/mailing.html", context)
+        return allow_inline_styles(response) if "previews" in context else response

@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -50,6 +51,8 @@ INSTALLED_APPS = DJANGO_APPS + ["colloque"] + THIRD_PARTY_APPS + LOCAL_APPS[1:]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "colloque.headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "colloque.middleware.DatabaseUnavailableMiddleware",  # 503, not 500, during an outage
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -187,6 +190,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
+LOGIN_REDIRECT_URL = "admin:index"
 
 # Guessing passwords (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords for one username
 # from one client address, that pair is refused, even with the right password, for
@@ -304,6 +308,40 @@ CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# The language cookie only tells the server which language to answer in (Secure in production)
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+
+
+def _media_origins() -> list[str]:
+    """Where public media (speaker photos) come from when they live on object storage."""
+    if not env("MEDIA_BUCKET", default=""):
+        return []
+    if env("MEDIA_CUSTOM_DOMAIN", default=""):
+        return [f"https://{env('MEDIA_CUSTOM_DOMAIN')}"]
+    endpoint = urllib.parse.urlsplit(
+        env("AWS_S3_ENDPOINT_URL", default="") or "https://s3.amazonaws.com")
+    # path-style (endpoint/bucket/key) or virtual-hosted (bucket.endpoint/key) addresses
+    return [f"{endpoint.scheme}://{endpoint.netloc}",
+            f"{endpoint.scheme}://{env('MEDIA_BUCKET')}.{endpoint.netloc}"]
+
+
+# Content-Security-Policy (django.middleware.csp): every script and stylesheet is a file of
+# the site, no inline script, handler or style attribute, no plugin, no framing, forms post
+# only to the site. Images also as data: URIs (Bootstrap's form controls draw their arrows
+# and ticks with them). No nonce: whole public pages are cached (program/cache.py).
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:", *_media_origins()],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+# Permissions-Policy (colloque.headers): no page uses a camera, microphone, location or
+# payment; the welcome desk reads ticket codes through a scanner that types like a keyboard.
+PERMISSIONS_POLICY = ["accelerometer", "camera", "display-capture", "geolocation", "gyroscope",
+                      "magnetometer", "microphone", "midi", "payment", "usb"]
 
 LOGGING = {
     "version": 1,
