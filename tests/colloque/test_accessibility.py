@@ -77,3 +77,74 @@ def test_private_pages_pass_the_automated_accessibility_audit(live_server, chrom
     problems = _audit(page, live_server.url, paths)
     page.close()
     assert problems == {}
+
+
+# Each visible form field's border colour and the colour behind it (the nearest ancestor's
+# background that is not transparent), as the browser computes them.
+FIELD_BORDERS = """() => {
+  const background = (el) => {
+    for (let node = el.parentElement; node; node = node.parentElement) {
+      const colour = getComputedStyle(node).backgroundColor;
+      if (colour !== "rgba(0, 0, 0, 0)" && colour !== "transparent") return colour;
+    }
+    return "rgb(255, 255, 255)";
+  };
+  const fields = document.querySelectorAll(
+    "input:not([type=hidden]):not([type=submit]):not([type=button]), select, textarea");
+  return [...fields]
+    .filter((el) => el.getClientRects().length && !el.closest("[aria-hidden=true]"))
+    .map((el) => ({field: `${el.tagName.toLowerCase()}[type=${el.type}] #${el.id}`,
+                   border: getComputedStyle(el).borderTopColor,
+                   width: getComputedStyle(el).borderTopWidth,
+                   background: background(el)}));
+}"""
+
+
+def _luminance(rgb: str) -> float:
+    red, green, blue = (int(part) / 255 for part in rgb[rgb.index("(") + 1:-1].split(",")[:3])
+
+    def linear(c: float) -> float:
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    return 0.2126 * linear(red) + 0.7152 * linear(green) + 0.0722 * linear(blue)
+
+
+def contrast_ratio(first: str, second: str) -> float:
+    """WCAG 2.1 contrast ratio of two computed CSS colours, rgb(…) or rgba(…)."""
+    light, dark = sorted((_luminance(first), _luminance(second)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def test_contrast_ratio_follows_wcag():
+    assert round(contrast_ratio("rgb(0, 0, 0)", "rgb(255, 255, 255)"), 1) == 21.0
+    assert round(contrast_ratio("rgb(222, 226, 230)", "rgb(255, 255, 255)"), 2) == 1.3
+    assert round(contrast_ratio("rgb(118, 118, 118)", "rgb(255, 255, 255)"), 2) == 4.54
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_form_field_borders_stand_out_at_3_to_1(live_server, chromium):
+    """WCAG 1.4.11 (non-text contrast): the border that shows where to type or tick is at
+    least 3:1 against the page, for every kind of field of the registration and press forms,
+    empty and after a submission with errors."""
+    load_demo()
+    page = chromium.new_page()
+    weak = []
+    kinds = set()
+    for path in ("/inscription/", "/presse/accreditation/"):
+        page.goto(live_server.url + path)
+        for submitted in (False, True):
+            if submitted:
+                page.locator("main form [type=submit]").last.click()
+                page.wait_for_load_state()
+            for field in page.evaluate(FIELD_BORDERS):
+                kinds.add(field["field"].split(" ")[0])
+                ratio = contrast_ratio(field["border"], field["background"])
+                if field["width"] == "0px" or ratio < 3:
+                    weak.append(f"{path} {field['field']}: {field['border']} on "
+                                f"{field['background']} = {ratio:.2f}:1")
+    page.close()
+    assert {"input[type=text]", "input[type=email]", "input[type=checkbox]",
+            "input[type=radio]", "select[type=select-one]", "textarea[type=textarea]",
+            "input[type=file]"} <= kinds
+    assert weak == [], "\n".join(weak)

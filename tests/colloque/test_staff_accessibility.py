@@ -154,3 +154,45 @@ def test_the_cancel_and_erase_confirmation_pages_pass_the_audit(live_server, chr
             problems[action] = found
     context.close()
     assert problems == {}
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_admin_form_field_borders_stand_out_at_3_to_1(live_server, chromium,
+                                                       django_user_model, scheme):
+    """WCAG 1.4.11 in the admin too, in its light and dark themes: the fields of a change
+    form, of the list's search and actions, and of the login page."""
+    from tests.colloque.test_accessibility import FIELD_BORDERS, contrast_ratio
+    from tests.registrations.factories import RegistrationFactory
+
+    event = load_demo()
+    registration = RegistrationFactory(event=event)
+    django_user_model.objects.create_superuser("staff", "staff@example.org", "pw-staff-12345")
+    context = chromium.new_context(locale="fr-FR", color_scheme=scheme,
+                                   viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    weak, kinds = [], set()
+
+    def check(path):
+        for field in page.evaluate(FIELD_BORDERS):
+            kinds.add(field["field"].split(" ")[0])
+            ratio = contrast_ratio(field["border"], field["background"])
+            if ratio < 3:
+                weak.append(f"{path} {field['field']}: {field['border']} on "
+                            f"{field['background']} = {ratio:.2f}:1")
+
+    page.goto(live_server.url + reverse("admin:login"))
+    check("login")
+    page.fill("#id_username", "staff")
+    page.fill("#id_password", "pw-staff-12345")
+    page.click("input[type=submit]")
+    for path in (reverse("admin:registrations_registration_changelist"),
+                 reverse("admin:registrations_registration_change", args=[registration.pk]),
+                 reverse("admin:program_session_add")):
+        page.goto(live_server.url + path)
+        check(path)
+    context.close()
+    assert {"input[type=text]", "input[type=password]", "input[type=email]",
+            "select[type=select-one]", "textarea[type=textarea]"} <= kinds
+    assert weak == [], "\n".join(weak)
