@@ -23,8 +23,8 @@ from django_tasks_db.models import DBTaskResult
 from colloque import mail as colloque_mail
 from press import services as press_services
 from press.models import AccreditationRequest, press_token
-from registrations import mailings
-from registrations.models import Mailing, Registration, link_token
+from registrations import mailings, tasks
+from registrations.models import Mailing, Registration, hash_token, link_token
 from registrations.services import registration_erase
 from registrations.tickets import ticket_payload, ticket_qr_png
 from tests.factories import EventFactory
@@ -225,3 +225,64 @@ def test_a_message_queued_by_the_previous_release_is_delivered_as_it_was_rendere
     [message] = mail.outbox
     assert message.body == "https://x.example/inscription/confirmer/abc/"
     assert message.extra_headers["Message-ID"] == "<old@x>"
+
+
+@pytest.mark.parametrize("kind", ["confirm_request", "status", "reminder", "cancelled",
+                                  "attestation"])
+def test_no_registration_e_mail_waits_with_a_token(mail_server, kind):
+    """Every e-mail of a registration, its mail server down: the waiting message holds no
+    link's token and no ticket; delivered later, it carries the person's working link."""
+    from registrations import services
+    from tests.registrations.factories import RegistrationFactory
+
+    pending = {"status": Registration.Status.PENDING, "confirmed_at": None}
+    registration = RegistrationFactory(
+        event=EventFactory(plenary_capacity=10), email="awa@example.org",
+        checked_in_at=timezone.now(), **(pending if kind == "confirm_request" else {}))
+    token = link_token(registration.reference)
+    Registration.objects.filter(pk=registration.pk).update(token_hash=hash_token(token))
+    if kind == "cancelled":
+        services.registration_cancel(registration=registration)
+    else:
+        tasks.queue_email(registration=registration, kind=kind)
+    mail_server.run_worker()
+    [waiting] = [m for m in stored_messages() if m["to"] == ["awa@example.org"]]
+    assert token not in stored_text()
+    assert ticket_payload(registration).removeprefix("COLLOQUE:") not in stored_text()
+
+    mail_server.up()
+    mail_server.run_worker()
+    [delivered] = [m for m in mail.outbox if m.to == ["awa@example.org"]]
+    assert delivered.subject == waiting["subject"]
+    if kind in ("confirm_request", "status", "reminder"):
+        assert f"/{token}/" in delivered.body
+
+
+@pytest.mark.parametrize("action", ["reject", "request_info", "answer_info"])
+def test_no_press_e_mail_waits_with_a_token(mail_server, django_user_model, action):
+    from tests.press.factories import AccreditationFactory
+
+    accreditation = AccreditationFactory(event=EventFactory())
+    press_services.current_tokens(accreditation)
+    staff = django_user_model.objects.create_user("presse", is_staff=True)
+    if action == "reject":
+        press_services.accreditation_reject(accreditation=accreditation, actor=staff,
+                                            reason="Hors sujet")
+    else:
+        press_services.accreditation_request_info(accreditation=accreditation, actor=staff,
+                                                  message="Votre rédaction ?")
+    if action == "answer_info":
+        press_services.accreditation_answer_info(
+            accreditation=AccreditationRequest.objects.get(), answer="Le Parisien")
+    token = press_token("status", accreditation.pk)
+    mail_server.run_worker()
+    assert stored_messages()
+    assert token not in stored_text()
+
+    mail_server.up()
+    mail_server.run_worker()
+    to_journalist = [m for m in mail.outbox if m.to == [accreditation.email]]
+    assert to_journalist
+    if action != "reject":  # the refusal gives the reason and the press office, no link
+        assert all(reverse("press:status", kwargs={"token": token}) in m.body
+                   for m in to_journalist)
