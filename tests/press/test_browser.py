@@ -70,3 +70,68 @@ def test_admin_moderation_pages(page, live_server, press_event, django_user_mode
     page.get_by_role("button", name="Envoyer").click()
     expect(page.locator(".messagelist")).to_contain_text("1 accréditation(s) refusée(s)")
     page.screenshot(path=f"{SHOTS}/admin-list.png", full_page=True)
+
+
+def test_a_journalists_upload_through_staff_approval_to_the_badge_e_mail(
+    page, chromium, live_server, press_event, mailoutbox
+):
+    """The whole path of an accreditation in the browser: a freelance journalist sends the
+    form with her assignment letter (PDF), a member of the press service logs into the admin,
+    opens the letter, grants the accreditation; the e-mail carries the badge (PDF) and a link
+    that opens it."""
+    from urllib.parse import urlsplit
+
+    from django.contrib.auth.models import Permission, User
+
+    from press.models import AccreditationRequest
+
+    from .conftest import PDF
+
+    page.goto(live_server.url + "/presse/accreditation/")
+    page.fill("#id_first_name", "Inès")
+    page.fill("#id_last_name", "Moreau")
+    page.fill("#id_email", "ines.moreau@example.org")
+    page.fill("#id_phone", "06 12 34 56 78")
+    page.fill("#id_outlet", "Le Journal des parents")
+    page.select_option("#id_media_type", index=1)
+    page.select_option("#id_role", index=1)
+    page.set_input_files("#id_assignment_letter", files=[
+        {"name": "lettre-de-mission.pdf", "mimeType": "application/pdf", "buffer": PDF}])
+    page.fill("#id_crew_size", "1")
+    page.check("#id_consent")
+    page.get_by_role("button", name="Envoyer ma demande").click()
+    expect(page.locator("h1")).not_to_have_text("Demande d'accréditation presse")
+    accreditation = AccreditationRequest.objects.get(email="ines.moreau@example.org")
+    assert accreditation.status == AccreditationRequest.Status.SUBMITTED
+    assert accreditation.assignment_letter
+
+    staff = User.objects.create_user("service-presse", "presse@example.org", "pw-presse-12345",
+                                     is_staff=True)
+    staff.user_permissions.set(Permission.objects.filter(content_type__app_label="press"))
+    desk = chromium.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
+    admin = desk.new_page()
+    admin.goto(live_server.url + "/admin/login/")
+    admin.fill("#id_username", "service-presse")
+    admin.fill("#id_password", "pw-presse-12345")
+    admin.click("input[type=submit]")
+    admin.goto(live_server.url + "/admin/press/accreditationrequest/")
+    admin.get_by_role("link", name="Inès Moreau").first.click()
+    letter = admin.get_by_role("link", name="Télécharger le document")
+    document = desk.request.get(live_server.url + letter.get_attribute("href"))
+    assert document.status == 200 and document.body() == PDF
+    admin.get_by_role("button", name="Accorder").click()
+    expect(admin.locator(".messagelist")).to_contain_text("1 accréditation accordée")
+    desk.close()
+
+    accreditation.refresh_from_db()
+    assert accreditation.status == AccreditationRequest.Status.APPROVED
+    approval = next(m for m in mailoutbox if "accréditation presse est accordée" in m.subject)
+    assert approval.to == ["ines.moreau@example.org"]
+    (name, badge_pdf, mimetype), = [a for a in approval.attachments
+                                   if a[2] == "application/pdf"]
+    assert badge_pdf.startswith(b"%PDF") and name.startswith("badge-presse")
+    link = next(word for word in approval.body.split() if "/badge/" in word)
+    page.goto(live_server.url + urlsplit(link).path)
+    assert page.locator("h1").inner_text() == "Votre badge presse"
+    expect(page.locator(".press-badge")).to_contain_text("Inès")
+    expect(page.locator(".press-badge")).to_contain_text("Le Journal des parents")
