@@ -262,6 +262,8 @@ def _stored(message: dict) -> dict:
     for secret in message.get("recomputed", []):
         marker = f"[[{nonce}.{len(specs)}]]"
         value = secret.value
+        if not value:
+            continue
         for field in _TEXT_FIELDS:
             stored[field] = stored[field].replace(value, marker)
         stored["headers"] = {name: text.replace(value, marker)
