@@ -38,6 +38,18 @@ def png_header(width: int, height: int) -> bytes:
             + chunk(b"IDAT", zlib.compress(b"\x00" * 64)) + chunk(b"IEND", b""))
 
 
+def jpeg_header(width: int, height: int) -> bytes:
+    """A small JPEG whose frame header (SOF0) is rewritten to claim `width` x `height`."""
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (16, 16), "navy").save(out, format="JPEG")
+    data = bytearray(out.getvalue())
+    sof = data.index(b"\xff\xc0")
+    data[sof + 5:sof + 9] = struct.pack(">HH", height, width)
+    return bytes(data)
+
+
 def _writer() -> PdfWriter:
     writer = PdfWriter()
     writer.add_blank_page(width=595, height=842)
@@ -134,6 +146,14 @@ def test_image_claiming_too_many_pixels_is_refused_without_being_decoded(
     assert AccreditationRequest.objects.count() == 0
     assert private_files() == []
     assert mailoutbox == []
+
+
+def test_jpeg_claiming_too_many_pixels_is_refused(client, event):
+    response, body = post_document(client, "carte.jpg", jpeg_header(60_000, 60_000),
+                                   "image/jpeg")
+    assert "Cette image est trop grande" in body
+    assert AccreditationRequest.objects.count() == 0
+    assert private_files() == []
 
 
 def test_broken_image_is_refused(client, event):
