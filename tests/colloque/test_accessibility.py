@@ -148,3 +148,43 @@ def test_form_field_borders_stand_out_at_3_to_1(live_server, chromium):
             "input[type=radio]", "select[type=select-one]", "textarea[type=textarea]",
             "input[type=file]"} <= kinds
     assert weak == [], "\n".join(weak)
+
+
+def axe_violations(page) -> list[str]:
+    """axe-core's WCAG 2.1 A/AA violations of the page as it stands (after a submission)."""
+    page.evaluate(AXE.read_text())
+    result = page.evaluate(
+        "() => axe.run(document, {runOnly: {type: 'tag', values: "
+        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
+    )
+    return [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']]}"
+            for v in result["violations"]]
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("width", [1280, 390])
+def test_public_forms_with_errors_pass_the_automated_accessibility_audit(
+    live_server, chromium, width
+):
+    """The pages people see when something is wrong: the registration form sent empty, in
+    French and English, and the press form sent with mistakes (a phone number that is not
+    one, no consent, neither card number nor letter)."""
+    load_demo()
+    page = chromium.new_page(viewport={"width": width, "height": 900})
+    problems = {}
+    for path in ("/inscription/", "/en/inscription/"):
+        page.goto(live_server.url + path)
+        page.locator("main form [type=submit]").last.click()
+        page.wait_for_selector("[data-error-summary], #error-summary")
+        problems[path] = axe_violations(page)
+    page.goto(live_server.url + "/presse/accreditation/")
+    page.fill("#id_first_name", "Inès")
+    page.fill("#id_email", "pas-une-adresse")
+    page.fill("#id_phone", "allô")
+    page.get_by_role("button", name="Envoyer ma demande").click()
+    page.wait_for_selector("[data-error-summary]")
+    problems["/presse/accreditation/"] = axe_violations(page)
+    page.close()
+    problems = {path: found for path, found in problems.items() if found}
+    assert problems == {}

@@ -196,3 +196,66 @@ def test_admin_form_field_borders_stand_out_at_3_to_1(live_server, chromium,
     assert {"input[type=text]", "input[type=password]", "input[type=email]",
             "select[type=select-one]", "textarea[type=textarea]"} <= kinds
     assert weak == [], "\n".join(weak)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_admin_forms_with_errors_pass_the_audit(live_server, chromium, django_user_model):
+    """The admin pages staff see when a save is refused: a registration and a session saved
+    with mistakes, a group mailing sent empty then previewed, a refusal sent without its
+    reason."""
+    from tests.colloque.test_accessibility import axe_violations
+    from tests.press.factories import AccreditationFactory
+    from tests.registrations.factories import RegistrationFactory
+
+    event = load_demo()
+    registration = RegistrationFactory(event=event)
+    accreditation = AccreditationFactory(event=event)
+    session = event.sessions.workshops().first()
+    user = django_user_model.objects.create_superuser("staff", "staff@example.org", "pw")
+    client = Client()
+    client.force_login(user)
+    context = chromium.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
+    context.add_cookies([{
+        "name": settings.SESSION_COOKIE_NAME,
+        "value": client.cookies[settings.SESSION_COOKIE_NAME].value, "url": live_server.url,
+    }])
+    page = context.new_page()
+    problems = {}
+
+    def audit(label):
+        assert page.locator(".errornote, .errorlist").first.is_visible(), label
+        problems[label] = axe_violations(page)
+
+    page.goto(live_server.url + reverse("admin:registrations_registration_change",
+                                        args=[registration.pk]))
+    page.fill("#id_first_name", "")
+    page.fill("#id_email", "pas-une-adresse")
+    page.click("input[name=_save]")
+    audit("registration")
+
+    page.goto(live_server.url + reverse("admin:program_session_change", args=[session.pk]))
+    page.fill("#id_title_fr", "")
+    page.click("input[name=_save]")
+    audit("session")
+
+    page.goto(live_server.url + reverse("admin:registrations_mailing_add"))
+    page.click("input[name=_preview]")
+    audit("mailing")
+    page.select_option("#id_segment", "confirmed")
+    page.fill("#id_subject_fr", "Plan d'accès")
+    page.fill("#id_body_fr", "Bonjour,\n\nVoici le plan.")
+    page.click("input[name=_preview]")
+    page.wait_for_selector("iframe.mailing-preview")
+    problems["mailing preview"] = axe_violations(page)
+
+    page.goto(live_server.url + reverse("admin:press_accreditationrequest_change",
+                                        args=[accreditation.pk]))
+    page.get_by_role("button", name="Refuser").click()
+    page.fill("textarea[name=message]", "   ")  # passes the browser's check, not the server's
+    page.locator("#content form [type=submit]").last.click()
+    audit("press refusal without a reason")
+    context.close()
+    problems = {label: found for label, found in problems.items() if found}
+    assert problems == {}, "\n".join(
+        f"{label}: {problem}" for label, found in problems.items() for problem in found)
