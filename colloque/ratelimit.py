@@ -166,10 +166,14 @@ class _Counter:
         room = self.limit - 1 - current
         if room >= 0:  # this period's count fits: wait for the previous one to weigh less
             needed = 1 - room / previous if previous else 0
-            return max(1, math.ceil((needed - elapsed) * self.period))
+            return _whole_seconds((needed - elapsed) * self.period)
         # This period alone is over: wait for the next one, where it becomes the previous.
         needed = 1 - (self.limit - 1) / current
-        return max(1, math.ceil((1 - elapsed + needed) * self.period))
+        return _whole_seconds((1 - elapsed + needed) * self.period)
+
+
+def _whole_seconds(seconds: float) -> int:
+    return max(1, math.ceil(round(seconds, 6)))  # 900.0000001 is 900: floats, not time
 
 
 def _digest(value: str) -> str:

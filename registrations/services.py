@@ -456,14 +456,16 @@ def _check_hold_caps(registration: Registration, now) -> None:
         "domain": domain})
     if network is not None and on_network >= network_cap:
         raise TooManyHolds(on="network",
-                           seconds=_seconds_until(sql.aware(network_first), now))
+                           seconds=_seconds_until(network_first, now))
     if domain is not None and on_domain >= domain_cap:
-        raise TooManyHolds(on="domain", seconds=_seconds_until(sql.aware(domain_first), now),
+        raise TooManyHolds(on="domain", seconds=_seconds_until(domain_first, now),
                            domain=domain)
 
 
 def _seconds_until(moment, now) -> int:
-    return max(1, int((moment - now).total_seconds()) + 1)
+    if isinstance(moment, str):  # SQLite's MIN() of a datetime column is its text
+        moment = dt.datetime.fromisoformat(moment)
+    return max(1, int((sql.aware(moment) - now).total_seconds()) + 1)
 
 
 @transaction.atomic

@@ -126,19 +126,19 @@ def register(request):
     return response
 
 
-# NOTE (helper "inputs", issue 12): this file was emptied by mistake at 14:20 UTC and rebuilt
-# from the diff seen earlier; the end of this function (the two messages) is a reconstruction:
-# check it against what you wrote.
 def _too_many_holds_message(refusal: services.TooManyHolds) -> str:
+    """The hoarding caps (`services.TooManyHolds`): what to do, and when to try again."""
     minutes = max(1, -(-refusal.seconds // 60))
     wait = ngettext("Réessayez dans %(minutes)s minute.", "Réessayez dans %(minutes)s minutes.",
                     minutes) % {"minutes": minutes}
     if refusal.on == "domain":
-        text = _("Trop d'inscriptions non confirmées pour les adresses en « %(domain)s » : "
-                 "confirmez d'abord celles en attente.") % {"domain": refusal.domain}
+        text = _("Trop d'inscriptions avec une adresse « @%(domain)s » attendent encore leur "
+                 "confirmation. Si vous en avez envoyé, confirmez-les avec le lien reçu par "
+                 "e-mail.") % {"domain": refusal.domain}
     else:
-        text = _("Trop d'inscriptions non confirmées depuis votre réseau : confirmez d'abord "
-                 "celles en attente.")
+        text = _("Trop d'inscriptions envoyées depuis votre réseau attendent encore leur "
+                 "confirmation. Si vous en avez envoyé, confirmez-les avec le lien reçu par "
+                 "e-mail.")
     return f"{text} {wait}"
 
 
