@@ -577,7 +577,8 @@ def registration_confirm(*, registration: Registration, token: str) -> Registrat
     A held seat becomes confirmed; a place on the day's waiting list becomes `waitlisted`
     (promoted at once if a seat is free and nobody is ahead). Confirming twice is harmless.
     A hold that ran out is marked `expired` and returned as such (the view answers 410).
-    `token` is the one from the link (it goes into the manage link of the e-mail).
+    `token` is the one from the link; it is not queued (`tasks.queue_email`): the worker
+    computes the manage link of the e-mail from the reference.
     Side effect: e-mail with the ticket or the waiting-list position.
 
     Fast path: a registration that holds all its seats with time to spare needs no event
@@ -693,9 +694,9 @@ def registration_change_workshop(
     A free seat is taken at once; when the workshop is full (or people already wait for it)
     the person joins the end of its waiting list. Either way the seat left behind goes to the
     first in line for the old workshop, in the same transaction. Side effect: e-mail with the
-    new situation and calendar file (`token`: the link the person is using, kept; without it,
-    staff changes, the e-mail carries a new link). Raises WorkshopUnavailable when the workshop
-    is not one of the event's.
+    new situation and calendar file, with the person's link (computed by the worker from the
+    reference: `token`, the link in use, is not queued). Raises WorkshopUnavailable when the
+    workshop is not one of the event's.
     """
     now = timezone.now()
     event = _lock_event(registration.event_id)
