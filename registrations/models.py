@@ -444,10 +444,15 @@ class Mailing(models.Model):
         Session, verbose_name=_("atelier"), on_delete=models.PROTECT, null=True, blank=True,
         related_name="+", limit_choices_to={"kind": Session.Kind.WORKSHOP},
     )
-    subject_fr = models.CharField(_("objet (français)"), max_length=200)
-    body_fr = models.TextField(_("message (français)"))
-    subject_en = models.CharField(_("objet (anglais)"), max_length=200, blank=True)
-    body_en = models.TextField(_("message (anglais)"), blank=True)
+    # Subjects go into a header, bodies into every e-mail: no invisible character in either.
+    subject_fr = models.CharField(_("objet (français)"), max_length=200,
+                                  validators=[validate_single_line])
+    body_fr = models.TextField(_("message (français)"), max_length=10_000,
+                               validators=[validate_multiline])
+    subject_en = models.CharField(_("objet (anglais)"), max_length=200, blank=True,
+                                  validators=[validate_single_line])
+    body_en = models.TextField(_("message (anglais)"), blank=True, max_length=10_000,
+                               validators=[validate_multiline])
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("envoyé par"), null=True,
         on_delete=models.SET_NULL, related_name="+",

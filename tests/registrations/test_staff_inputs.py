@@ -133,3 +133,28 @@ def test_model_refuses_needs_that_are_not_a_list_of_known_codes(event):
     registration.accessibility_needs = ["lsf", "wheelchair"]
     registration.full_clean(exclude=["event", "workshop", "token_hash", "reference",
                                      "hold_expires_at"])
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("subject_fr", "Salle\u202e changée", "caractère invisible ou de contrôle (U+202E)"),
+    ("subject_fr", "Salle\x1b[2J", "caractère invisible ou de contrôle (U+001B)"),
+    ("body_fr", "Bonjour\u200b", "caractère invisible ou de contrôle (U+200B)"),
+    ("body_fr", "x" * 10_001, "au plus 10000 caractères"),
+])
+def test_mailings_refuse_invisible_characters_and_overlong_bodies(
+    staff_client, event, field, value, message, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from registrations.models import Mailing
+
+    RegistrationFactory(event=event)
+    data = {"segment": "confirmed", "workshop": "", "subject_fr": "Changement de salle",
+            "body_fr": "L'atelier a lieu en salle Lobau.\nÀ bientôt.", "subject_en": "",
+            "body_en": "", field: value}
+    with django_capture_on_commit_callbacks(execute=True):
+        for step in ({"_preview": "1"}, {"_send": "1", "seen": "1"}):
+            response = staff_client.post("/admin/registrations/mailing/add/", {**data, **step})
+            assert response.status_code == 200
+            assert message in html.unescape(response.text)
+    assert Mailing.objects.count() == 0 and mail.outbox == []
