@@ -233,6 +233,9 @@ Vos données ne sont ni vendues, ni cédées, ni transférées hors de l'Union e
   jusqu'à l'anonymisation de votre inscription ;
 - **listes d'entrée imprimées** remises au service de sécurité : détruites **1 mois après le
   colloque** ;
+- **réseau d'origine d'une inscription non confirmée** (le début de l'adresse IP, par exemple
+  « 203.0.113.0/24 », jamais l'adresse entière), pour qu'un même réseau ne puisse pas
+  bloquer toutes les places : effacé **dès la confirmation**, sinon avec l'anonymisation ;
 - **journal des connexions de l'équipe** à l'administration du site : 6 mois.
 
 ## Vos droits
@@ -324,6 +327,9 @@ Your data are not sold, shared or transferred outside the European Union.
   registration is anonymised;
 - **printed entry lists** given to the security desk: destroyed **1 month after the
   colloquium**;
+- **network an unconfirmed registration came from** (the start of the IP address, e.g.
+  "203.0.113.0/24", never the whole address), so that one network cannot block every seat:
+  erased **as soon as the registration is confirmed**, otherwise with the anonymisation;
 - **record of the team's logins** to the site's administration: 6 months.
 
 ## Your rights
