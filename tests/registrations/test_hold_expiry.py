@@ -112,6 +112,34 @@ def test_registering_again_sends_one_e_mail_and_queues_nothing_else(event, datab
     assert [m.to for m in mail.outbox] == [["p1@example.org"]]
 
 
+def test_a_confirmed_address_submitted_again_gets_its_manage_link_from_the_worker(
+        event, database_queue):
+    first = register(event, 1)
+    Registration.objects.filter(pk=first.pk).update(status=Status.CONFIRMED)
+    run_worker()
+    mail.outbox.clear()
+    again, created = services.registration_create(
+        event=event, first_name="P1", last_name="Test", email="p1@example.org",
+        audience="other")
+    assert not created and again.status == Status.CONFIRMED
+    run_worker()
+    [message] = mail.outbox
+    assert f"/inscription/gerer/{link_token(first.reference)}/" in message.body
+    assert Registration.objects.get(pk=first.pk).link_resent_at is not None
+
+
+def test_a_hold_about_to_end_is_replaced_by_a_new_submission(event, database_queue):
+    """Sending a link that dies on arrival helps nobody: a hold with less than a minute left
+    ends, and the submission registers afresh with a new link."""
+    first = register(event, 1)
+    with time_machine.travel(first.hold_expires_at - dt.timedelta(seconds=30), tick=False):
+        again, created = services.registration_create(
+            event=event, first_name="P1", last_name="Test", email="p1@example.org",
+            audience="other")
+    assert created and again.pk != first.pk
+    assert Registration.objects.get(pk=first.pk).status == Status.EXPIRED
+
+
 def test_e_mail_queued_by_the_previous_release_is_still_sent(event, database_queue):
     """Tasks queued before the task named registrations by reference (a deploy during a rush)."""
     registration = register(event, 1)
