@@ -126,3 +126,22 @@ def test_staff_without_the_permission_get_the_sites_403_page(client, django_user
     page = response.content.decode()
     assert "Accès refusé" in page and "Access denied" in page
     _assert_strict(response)
+
+
+@pytest.mark.parametrize(("variables", "origins"), [
+    ({}, []),
+    ({"MEDIA_BUCKET": "colloque-media", "MEDIA_CUSTOM_DOMAIN": "media.colloque.example.org"},
+     ["https://media.colloque.example.org"]),
+    ({"MEDIA_BUCKET": "colloque-media", "AWS_S3_ENDPOINT_URL": "https://s3.fr-par.scw.cloud"},
+     ["https://s3.fr-par.scw.cloud", "https://colloque-media.s3.fr-par.scw.cloud"]),
+])
+def test_speaker_photos_on_object_storage_are_allowed_images(monkeypatch, variables, origins):
+    """With media on S3-compatible storage, the policy lets the pages show the photos from
+    the bucket's address (path-style or virtual-hosted) or its CDN, and nothing else."""
+    from colloque.settings import base
+
+    for name in ("MEDIA_BUCKET", "MEDIA_CUSTOM_DOMAIN", "AWS_S3_ENDPOINT_URL"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value)
+    assert base._media_origins() == origins
