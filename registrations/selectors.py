@@ -14,6 +14,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from colloque import sql
+from colloque.text import normalise_email
 from program.models import Event, Session
 
 from .models import (
@@ -196,15 +197,27 @@ def desk_search(event, text: str) -> list[Registration]:
     install). One event has a few hundred registrations: reading their names and addresses
     costs a few milliseconds.
     """
-    words = [fold(word) for word in text.split()[:4]]
+    words = [_search_forms(word) for word in text.split()[:4]]
     if not words or len(text.strip()) < 2:
         return []
     people = Registration.objects.filter(event=event).values_list(
         "pk", "first_name", "last_name", "email")
     matching = [pk for pk, *fields in people
-                if all(word in fold(" ".join(fields)) for word in words)]
+                if all(any(form in fold(" ".join(fields)) for form in forms)
+                       for forms in words)]
     found = Registration.objects.filter(pk__in=matching).select_related("workshop")
     return list(found.order_by("last_name", "first_name", "pk")[:DESK_SEARCH_LIMIT + 1])
+
+
+def _search_forms(word: str) -> tuple[str, ...]:
+    """A searched word folded, and an address also in the form it is stored in
+    (`colloque.text.normalise_email`: « awa@collège.fr » is stored « awa@xn--collge-….fr »)."""
+    if "@" in word:
+        try:
+            return fold(word), normalise_email(word)
+        except ValueError:
+            pass
+    return (fold(word),)
 
 
 _LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae"})

@@ -158,3 +158,11 @@ def test_mailings_refuse_invisible_characters_and_overlong_bodies(
             assert response.status_code == 200
             assert message in html.unescape(response.text)
     assert Mailing.objects.count() == 0 and mail.outbox == []
+
+
+@pytest.mark.parametrize("typed", ["awa@collège-exemple.fr", "AWA@COLLE\u0300GE-EXEMPLE.FR",
+                                   "awa@xn--collge-exemple-yjb.fr", "traore"])
+def test_desk_finds_an_address_however_it_is_typed(staff_client, event, typed):
+    RegistrationFactory(event=event, last_name="Traoré", email="awa@xn--collge-exemple-yjb.fr")
+    response = staff_client.get(reverse("registrations:checkin"), {"code": typed})
+    assert response.status_code == 200 and "Traoré" in html.unescape(response.text)
