@@ -31,6 +31,7 @@ BENCH_ADMIN_DB_URL
 (postgres://colloque:colloque@127.0.0.1:5432/colloque, used to create the bench database).
 """
 
+import base64
 import http.client
 import json
 import os
@@ -47,6 +48,7 @@ import urllib.parse
 from pathlib import Path
 
 import psycopg
+from django.utils.crypto import salted_hmac
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import public_pages  # noqa: E402 - bench/ is not a package
@@ -86,12 +88,24 @@ def bench_db_url() -> str:
     return urllib.parse.urlunsplit(parts._replace(path="/" + BENCH_DB))
 
 
+# The site's secret for this run: the mailbox computes each confirmation link from the
+# registration's reference, as the worker does (no token is stored in a task row).
+SECRET_KEY = secrets.token_urlsafe(48)
+
+
+def link_token(reference: str) -> str:
+    """registrations.models.link_token, with the run's secret (this script has no settings)."""
+    digest = salted_hmac("registrations.link", reference, secret=SECRET_KEY,
+                         algorithm="sha256").digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
 def environment(port: int) -> dict:
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "colloque.settings.production",
         "DATABASE_URL": bench_db_url(),
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(48),
+        "DJANGO_SECRET_KEY": SECRET_KEY,
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DJANGO_SECURE_SSL_REDIRECT": "0",
         "REGISTRATION_RATE_LIMIT": "off",
@@ -172,7 +186,7 @@ class Mailbox:
             # With the worker on, only e-mails it has sent: nobody confirms before the message
             # arrives. Without it, the message waiting in the outbox.
             rows = self.conn.execute(
-                f"SELECT t.id, t.{self.column}, r.email, t.args_kwargs #>> '{{kwargs,token}}' "
+                f"SELECT t.id, t.{self.column}, r.email, r.reference "
                 "FROM django_tasks_database_dbtaskresult t "
                 "JOIN registrations_registration r "
                 "  ON r.reference = t.args_kwargs #>> '{kwargs,reference}' "
@@ -184,15 +198,14 @@ class Mailbox:
                 ["SUCCESSFUL" if WITH_WORKER else "READY", self.since],
             ).fetchall()
             with self.lock:
-                for row_id, sent_at, to, token in rows:
+                for row_id, sent_at, to, reference in rows:
                     if row_id in self.seen:
                         continue
                     self.seen.add(row_id)
                     if sent_at is not None:
                         self.since = max(self.since or sent_at, sent_at)
-                    if token:
-                        self.links[to] = token
-                        self.waiting.setdefault(to, threading.Event()).set()
+                    self.links[to] = link_token(reference)
+                    self.waiting.setdefault(to, threading.Event()).set()
             time.sleep(0.05)
 
 
