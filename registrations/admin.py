@@ -190,6 +190,42 @@ class RegistrationAdmin(admin.ModelAdmin):
     def has_erase_permission(self, request):
         return request.user.has_perm("registrations.delete_registration")
 
+    # Accessibility needs are health data (RGPD art. 9): the welcome desk shows them to
+    # whoever receives the person, the dashboard counts them; in the admin (form, filter,
+    # exports) only staff given `registrations.view_health_data` see them.
+    HEALTH_FIELDS = ("accessibility_needs", "accessibility_details")
+
+    def sees_health_data(self, request) -> bool:
+        return request.user.has_perm("registrations.view_health_data")
+
+    def get_fieldsets(self, request, obj=None):
+        if self.sees_health_data(request):
+            return self.fieldsets
+        return [(name, {**options, "fields": [f for f in options["fields"]
+                                              if f not in self.HEALTH_FIELDS]})
+                for name, options in self.fieldsets]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if self.sees_health_data(request):
+            return form
+        hidden = self.HEALTH_FIELDS
+
+        class WithoutHealthData(form):
+            """The declared needs field goes too: not shown, it must not be saved empty."""
+
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                for name in hidden:
+                    self.fields.pop(name, None)
+
+        return WithoutHealthData
+
+    def get_list_filter(self, request):
+        if self.sees_health_data(request):
+            return self.list_filter
+        return [f for f in self.list_filter if f is not AccessibilityFilter]
+
     @admin.display(description=_("nom"), ordering="last_name")
     def full_name(self, obj):
         return obj.full_name
@@ -311,7 +347,8 @@ class RegistrationAdmin(admin.ModelAdmin):
     def _export(self, request, queryset, export, label):
         audit.record(user=request.user, kind=audit.Kind.EXPORT, count=queryset.count(),
                      description=_("Export %(format)s des inscriptions") % {"format": label})
-        return export(queryset.order_by("created_at", "pk"))
+        return export(queryset.order_by("created_at", "pk"),
+                      health_data=self.sees_health_data(request))
 
     @admin.action(description=_("Exporter en CSV"), permissions=["export"])
     def export_as_csv(self, request, queryset):

@@ -1,7 +1,8 @@
 """CSV and XLSX exports of registrations for staff (cells defused by colloque.exports).
 
 One row per registration: who, their status, their workshop and its room, where they stand
-on a waiting list, their needs, and the dates of their registration, confirmation,
+on a waiting list, their accessibility needs (health data: only for staff with the permission
+`registrations.view_health_data`), and the dates of their registration, confirmation,
 cancellation and arrival (real dates in XLSX, in the site's time zone).
 """
 
@@ -16,17 +17,20 @@ from colloque.exports import csv_response, xlsx_response
 from .models import Registration, waiting_for_day_q, waiting_for_workshop_q
 
 
-def _header() -> list[str]:
+def _header(health_data: bool) -> list[str]:
     return [
         _("Référence"), _("Statut"), _("Prénom"), _("Nom"), _("E-mail"), _("Organisation"),
         _("Fonction"), _("Public"), _("Atelier"), _("Salle de l'atelier"), _("Place en atelier"),
         _("Liste d'attente"), _("Rang sur la liste d'attente"),
-        _("Besoins d'accessibilité"), _("Précisions"), _("Informé·e des événements"),
+        *([_("Besoins d'accessibilité"), _("Précisions")] if health_data else []),
+        _("Informé·e des événements"),
         _("Langue"), _("Créée le"), _("Confirmée le"), _("Annulée le"), _("Arrivée le"),
     ]
 
 
-WIDTHS = (11, 22, 16, 18, 28, 24, 20, 26, 40, 18, 16, 14, 10, 30, 24, 10, 8, 16, 16, 16, 16)
+def _widths(health_data: bool) -> tuple:
+    return (11, 22, 16, 18, 28, 24, 20, 26, 40, 18, 16, 14, 10,
+            *((30, 24) if health_data else ()), 10, 8, 16, 16, 16, 16)
 
 
 def waitlist_positions(event_ids, now=None) -> dict[int, tuple[str, int]]:
@@ -53,7 +57,7 @@ def waitlist_positions(event_ids, now=None) -> dict[int, tuple[str, int]]:
     return positions
 
 
-def _rows(queryset):
+def _rows(queryset, health_data: bool):
     registrations = queryset.select_related("workshop")
     positions = waitlist_positions(
         set(registrations.values_list("event_id", flat=True).order_by().distinct()))
@@ -68,17 +72,22 @@ def _rows(queryset):
             r.organisation, r.role, r.get_audience_display(),
             r.workshop.title if r.workshop_id else "", r.workshop.room if r.workshop_id else "",
             r.workshop_place, waiting_on, rank,
-            ", ".join(r.accessibility_labels()), r.accessibility_details,
+            *([", ".join(r.accessibility_labels()), r.accessibility_details]
+              if health_data else []),
             _("oui") if r.wants_news else _("non"), r.language,
             when(r.created_at), when(r.confirmed_at), when(r.cancelled_at),
             when(r.checked_in_at),
         ]
 
 
-def export_csv(queryset) -> StreamingHttpResponse:
-    return csv_response(filename="inscriptions.csv", header=_header(), rows=_rows(queryset))
+def export_csv(queryset, *, health_data: bool = False) -> StreamingHttpResponse:
+    """`health_data`: with the accessibility needs (permission
+    `registrations.view_health_data`); without it the columns are left out."""
+    return csv_response(filename="inscriptions.csv", header=_header(health_data),
+                        rows=_rows(queryset, health_data))
 
 
-def export_xlsx(queryset) -> HttpResponse:
+def export_xlsx(queryset, *, health_data: bool = False) -> HttpResponse:
     return xlsx_response(filename="inscriptions.xlsx", sheet_title=_("Inscriptions"),
-                         header=_header(), rows=_rows(queryset), widths=WIDTHS)
+                         header=_header(health_data), rows=_rows(queryset, health_data),
+                         widths=_widths(health_data))

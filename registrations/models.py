@@ -259,6 +259,9 @@ class Registration(models.Model):
             # The welcome desk (« Accueil »): find a ticket, record an arrival, nothing else.
             ("check_in_registration", _("Peut enregistrer les arrivées à l'accueil")),
             ("export_registration", _("Peut exporter les inscriptions (CSV, XLSX)")),
+            # Accessibility needs are health data: in the admin and the exports only for
+            # staff given this permission (the desk shows them, the dashboard counts them).
+            ("view_health_data", _("Peut voir les besoins d'accessibilité (données de santé)")),
         ]
         indexes = [
             models.Index(fields=["event", "status"], name="registration_event_status"),
