@@ -1,5 +1,5 @@
 """Admin pages for superusers only: the staff journal, the e-mail queue and the login
-lockouts, in French.
+lockouts, in French; and the history inline of registrations and accreditation requests.
 
 django-tasks-db registers its task rows in English with raw codes; they are replaced here by
 a read-only page in words (« E-mails et tâches en file d'attente »), shown to superusers only:
@@ -17,6 +17,42 @@ from django_tasks_db.models import DBTaskResult
 
 from . import audit
 from .models import QueuedTask, StaffAction
+
+
+class TransitionInline(admin.TabularInline):
+    """The history (`colloque.models.Transition`) on a registration's or a request's page:
+    read-only, statuses and notes in words, who acted read with the rows. A subclass names
+    the `model`."""
+
+    fields = ("at", "from_status_label", "to_status_label", "by_label", "note_label")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("by")  # one query, not one a row
+
+    @admin.display(description=_("ancien statut"))
+    def from_status_label(self, obj):
+        return obj.from_status_label
+
+    @admin.display(description=_("nouveau statut"))
+    def to_status_label(self, obj):
+        return obj.to_status_label
+
+    @admin.display(description=_("par"))
+    def by_label(self, obj):
+        return obj.by_label
+
+    @admin.display(description=_("ce qui s'est passé"))
+    def note_label(self, obj):
+        return obj.note_label
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 class SuperuserOnlyMixin:

@@ -8,6 +8,7 @@ from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 
 from colloque import audit
+from colloque.admin import TransitionInline
 from colloque.exports import json_download
 from program.admin import LanguageLabelsMixin
 from program.templatetags.colloque import long_datetime
@@ -36,26 +37,9 @@ class PressKitDocumentAdmin(LanguageLabelsMixin, TranslationAdmin):
     # readers); order and publication are changed on each document's page.
 
 
-class TransitionInline(admin.TabularInline):
+class AccreditationTransitionInline(TransitionInline):
     model = AccreditationTransition
-    fields = ["created_at", "from_status", "to_status", "actor_display", "message"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
     verbose_name_plural = _("historique des statuts")
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("actor")  # one query, not one a row
-
-    @admin.display(description=_("par"))
-    def actor_display(self, obj):
-        return obj.actor or _("le ou la journaliste")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(AccreditationRequest)
@@ -66,7 +50,7 @@ class AccreditationRequestAdmin(admin.ModelAdmin):
     list_filter = ["status", "media_type", "role", "event"]
     search_fields = ["first_name", "last_name", "email", "outlet", "press_card_number"]
     date_hierarchy = "created_at"
-    inlines = [TransitionInline]
+    inlines = [AccreditationTransitionInline]
     actions = ["approve_selected", "request_info_selected", "reject_selected",
                "download_personal_data"]
     change_list_template = "press/admin/change_list.html"

@@ -48,8 +48,8 @@ def personal_data(accreditation) -> dict:
     letter = accreditation.assignment_letter
     data["assignment_letter"] = letter.name.rsplit("/", 1)[-1] if letter else None
     data["history"] = [
-        {"at": t.created_at, "from": t.from_status, "to": t.to_status,
-         "by": "journalist" if t.actor_id is None else "press office", "message": t.message}
+        {"at": t.at, "from": t.from_status, "to": t.to_status,
+         "by": "journalist" if t.by_id is None else "press office", "message": t.note}
         for t in accreditation.transitions.all()
     ]
     return data

@@ -1,14 +1,14 @@
 """Press accreditation: a journalist asks, staff decide, the journalist gets a badge.
 
 The allowed status changes are written once, in `TRANSITIONS`; `press.services` applies them
-and records each one as an `AccreditationTransition` (who, when, why).
+and records each one as an `AccreditationTransition` (who, when, why: the journal's shape is
+`colloque.models.Transition`, shared with registrations).
 """
 
 import base64
 import datetime as dt
 import secrets
 
-from django.conf import settings
 from django.core.files.storage import storages
 from django.db import models
 from django.db.models import Q
@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
+from colloque.models import Transition
 from colloque.text import validate_multiline, validate_single_line
 from program.models import Event
 from registrations.models import hash_token
@@ -161,9 +162,6 @@ FINAL_STATUSES = frozenset({Status.APPROVED, Status.REJECTED})
 class AccreditationQuerySet(models.QuerySet):
     def approved(self):
         return self.filter(status=Status.APPROVED)
-
-    def pending(self):
-        return self.filter(status__in=[Status.SUBMITTED, Status.INFO_REQUESTED])
 
     def active(self):
         return self.exclude(status=Status.REJECTED)
@@ -332,28 +330,24 @@ class AccreditationRequest(models.Model):
         return "deleted" if self.documents_deleted_at else "none"
 
 
-class AccreditationTransition(models.Model):
-    """One status change: who (null = the journalist), when, why."""
+class AccreditationTransition(Transition):
+    """One status change of a request (`colloque.models.Transition`): `by` is null when the
+    journalist acted; `note` is staff's reason or question, or the journalist's answer, as
+    typed (sent by e-mail, shown on the status page)."""
 
     accreditation = models.ForeignKey(
         AccreditationRequest, on_delete=models.CASCADE, related_name="transitions"
     )
-    from_status = models.CharField(
-        _("ancien statut"), max_length=20, choices=Status.choices, blank=True
-    )
-    to_status = models.CharField(_("nouveau statut"), max_length=20, choices=Status.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("par"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
-    )
-    created_at = models.DateTimeField(_("le"), auto_now_add=True)
-    message = models.TextField(_("motif ou message"), blank=True, max_length=3000,
-                               validators=[validate_multiline])
+    # Longer than a registration's: « info_requested », and a message of up to 3,000
+    # characters (the admin's reason form, the status page's answer form).
+    from_status = models.CharField(_("de"), max_length=20, blank=True)
+    to_status = models.CharField(_("vers"), max_length=20)
+    note = models.TextField(_("motif ou message"), blank=True, max_length=3000,
+                            validators=[validate_multiline])
 
-    class Meta:
+    status_choices = Status.choices
+    nobody = _("le ou la journaliste")
+
+    class Meta(Transition.Meta):
         verbose_name = _("changement de statut")
         verbose_name_plural = _("historique des statuts")
-        ordering = ["created_at", "pk"]
-
-    def __str__(self):
-        return f"{self.get_from_status_display() or '—'} → {self.get_to_status_display()}"

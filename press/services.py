@@ -131,15 +131,17 @@ def _transition(
     accreditation: AccreditationRequest,
     to_status: str,
     *,
-    actor: AbstractBaseUser | None,
-    message: str = "",
+    by: AbstractBaseUser | None,
+    note: str = "",
 ) -> AccreditationRequest:
+    """Move the locked request to `to_status` if `TRANSITIONS` allows it, journalled; a
+    final decision deletes the document unless staff keep it."""
     locked = AccreditationRequest.objects.select_for_update().get(pk=accreditation.pk)
     if to_status not in TRANSITIONS[locked.status]:
         raise TransitionNotAllowed(locked, to_status)
     AccreditationTransition.objects.create(
         accreditation=locked, from_status=locked.status, to_status=to_status,
-        actor=actor, message=message,
+        by=by, note=note,
     )
     locked.status = to_status
     if to_status in FINAL_STATUSES and not locked.keep_documents and locked.assignment_letter:
@@ -258,7 +260,7 @@ def accreditation_purge_expired(*, today: dt.date | None = None) -> int:
                     now if accreditation.assignment_letter else None),
                 anonymised_at=now, updated_at=now,
             )
-            accreditation.transitions.update(message="")
+            accreditation.transitions.update(note="")
             count += 1
     return count
 
@@ -269,7 +271,7 @@ def accreditation_approve(
 ) -> AccreditationRequest:
     """Grant the accreditation; e-mail the badge (PDF, drawn when the e-mail is delivered:
     the queued message keeps no badge) and practical instructions."""
-    accreditation = _transition(accreditation, Status.APPROVED, actor=actor)
+    accreditation = _transition(accreditation, Status.APPROVED, by=actor)
     current_tokens(accreditation)
     with translation.override(accreditation.language):
         badge_url = _absolute(reverse("press:badge", kwargs={"token": accreditation.token}))
@@ -289,7 +291,7 @@ def accreditation_reject(
     reason = (reason or "").strip()
     if not reason:
         raise AccreditationError(_("Indiquez le motif du refus."))
-    accreditation = _transition(accreditation, Status.REJECTED, actor=actor, message=reason)
+    accreditation = _transition(accreditation, Status.REJECTED, by=actor, note=reason)
     _email(accreditation, "rejected", reason=reason)
     return accreditation
 
@@ -303,7 +305,7 @@ def accreditation_request_info(
     if not message:
         raise AccreditationError(_("Écrivez la question à poser au ou à la journaliste."))
     accreditation = _transition(
-        accreditation, Status.INFO_REQUESTED, actor=actor, message=message
+        accreditation, Status.INFO_REQUESTED, by=actor, note=message
     )
     _email(accreditation, "info_requested", message=message)
     return accreditation
@@ -327,7 +329,7 @@ def accreditation_answer_info(
     try:
         with transaction.atomic():
             accreditation = _transition(
-                accreditation, Status.SUBMITTED, actor=None, message=answer
+                accreditation, Status.SUBMITTED, by=None, note=answer
             )
             if document:
                 old_name = accreditation.assignment_letter.name or ""

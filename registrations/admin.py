@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from colloque import audit
+from colloque.admin import TransitionInline
 from colloque.exports import json_download
 from colloque.headers import allow_inline_styles
 from colloque.text import EmailAddressField, NormalisedTextMixin, validate_multiline
@@ -87,34 +88,9 @@ class CancelForm(forms.Form):
     )
 
 
-class TransitionInline(admin.TabularInline):
+class RegistrationTransitionInline(TransitionInline):
     model = RegistrationTransition
-    fields = ("at", "from_status_label", "to_status_label", "by", "note_label")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
     verbose_name_plural = _("historique")
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("by")  # one query, not one a row
-
-    @admin.display(description=_("ancien statut"))
-    def from_status_label(self, obj):
-        return obj.from_status_label
-
-    @admin.display(description=_("nouveau statut"))
-    def to_status_label(self, obj):
-        return obj.to_status_label
-
-    @admin.display(description=_("ce qui s'est passé"))
-    def note_label(self, obj):
-        return obj.note_label
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class ArrivedFilter(admin.SimpleListFilter):
@@ -170,7 +146,7 @@ class RegistrationAdmin(admin.ModelAdmin):
                                  "confirmed_at", "waitlisted_at", "promoted_at",
                                  "cancelled_at", "expired_at", "checked_in_at", "updated_at")}),
     )
-    inlines = [TransitionInline]
+    inlines = [RegistrationTransitionInline]
     actions = ["resend", "cancel", "promote", "check_in", "send_attestation", "export_as_csv",
                "export_as_xlsx", "download_personal_data", "erase"]
     change_list_template = "admin/registrations/registration/change_list.html"

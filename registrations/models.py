@@ -31,6 +31,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
+from colloque.models import Transition
 from colloque.text import validate_multiline, validate_single_line
 from program.models import Event, Session
 
@@ -377,52 +378,29 @@ NOTE_LABELS = {
 }
 
 
-class RegistrationTransition(models.Model):
-    """The journal of a registration's life: who did what, when and why."""
+class RegistrationTransition(Transition):
+    """The journal of a registration's life: who did what, when and why (`colloque.models.
+    Transition`). Its notes are the service notes of `NOTE_LABELS`, a workshop change
+    (« workshop → <slug> ») or a cancellation's reason typed by staff."""
 
     registration = models.ForeignKey(
         Registration, on_delete=models.CASCADE, related_name="transitions"
     )
-    from_status = models.CharField(_("de"), max_length=12, blank=True)
-    to_status = models.CharField(_("vers"), max_length=12)
-    at = models.DateTimeField(_("le"), default=timezone.now)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("par"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
-    )
-    note = models.CharField(_("motif"), max_length=200, blank=True)
 
-    class Meta:
+    status_choices = Registration.Status.choices
+    note_labels = NOTE_LABELS
+
+    class Meta(Transition.Meta):
         verbose_name = _("étape")
         verbose_name_plural = _("historique")
-        ordering = ["at", "pk"]
-
-    def __str__(self):
-        return f"{self.from_status or '∅'} → {self.to_status}"
-
-    @staticmethod
-    def _status_label(code: str) -> str:
-        return str(dict(Registration.Status.choices).get(code, code)) if code else "—"
-
-    @property
-    def from_status_label(self) -> str:
-        return self._status_label(self.from_status)
-
-    @property
-    def to_status_label(self) -> str:
-        return self._status_label(self.to_status)
 
     @property
     def note_label(self) -> str:
-        """The note in words: a known service note in French, a workshop change with the
-        workshop's slug, or what staff typed (a cancellation's reason)."""
-        if self.note in NOTE_LABELS:
-            return str(NOTE_LABELS[self.note])
         if self.note.startswith("workshop → "):
             slug = self.note.removeprefix("workshop → ")
             return (_("atelier changé : aucun") if slug == "-"
                     else _("atelier changé : %(slug)s") % {"slug": slug})
-        return self.note
+        return super().note_label
 
 
 class Mailing(models.Model):

@@ -178,7 +178,7 @@ def test_press_status_answer(visitor, asked, django_capture_on_commit_callbacks,
     if response.status_code != 302:
         assert stored() == before and queued == []
     else:  # a valid answer: the request waits for staff again; ask once more
-        staff = AccreditationTransition.objects.filter(actor__isnull=False).first().actor
+        staff = AccreditationTransition.objects.filter(by__isnull=False).first().by
         press_services.accreditation_request_info(accreditation=asked, actor=staff,
                                                   message="Encore ?")
 

@@ -100,7 +100,7 @@ def test_request_for_information_from_the_admin(moderator_client, staff_user, ma
     accreditation.refresh_from_db()
     assert accreditation.status == Status.INFO_REQUESTED
     last = accreditation.transitions.last()
-    assert (last.actor, last.message) == (staff_user, "Pouvez-vous joindre une lettre de mission ?")
+    assert (last.by, last.note) == (staff_user, "Pouvez-vous joindre une lettre de mission ?")
     assert "lettre de mission" in mailoutbox[0].body
 
 

@@ -91,7 +91,7 @@ def test_request_with_card_number_is_recorded_and_acknowledged(
     assert accreditation.email == "lea.martin@example.org"
     assert accreditation.language == "fr"
     assert not accreditation.assignment_letter
-    assert [(t.from_status, t.to_status, t.actor) for t in accreditation.transitions.all()] == [
+    assert [(t.from_status, t.to_status, t.by) for t in accreditation.transitions.all()] == [
         ("", Status.SUBMITTED, None)
     ]
     [mail, press_office] = mailoutbox

@@ -69,8 +69,8 @@ def test_allowed_transition_is_recorded_and_emailed(
     assert accreditation.status == to_status
     last = accreditation.transitions.last()
     assert (last.from_status, last.to_status) == (from_status, to_status)
-    assert last.actor == (None if to_status == Status.SUBMITTED else staff_user)
-    assert last.created_at is not None
+    assert last.by == (None if to_status == Status.SUBMITTED else staff_user)
+    assert last.at is not None
     [mail] = [m for m in mailoutbox if m.to == [accreditation.email]]
     assert EXPECTED_SUBJECT[to_status] in mail.subject
     assert mail.alternatives and mail.alternatives[0].mimetype == "text/html"
@@ -157,7 +157,7 @@ def test_rejection_needs_a_reason_and_mails_it_with_the_press_contact(
     [mail] = mailoutbox
     assert "Jauge presse atteinte" in mail.body
     assert "Camille Pavlovic" in mail.body and "presse@paris.fr" in mail.body
-    assert accreditation.transitions.last().message == "Jauge presse atteinte"
+    assert accreditation.transitions.last().note == "Jauge presse atteinte"
 
 
 def test_decision_mail_is_in_the_journalist_language(staff_user, mailoutbox,

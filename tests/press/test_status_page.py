@@ -38,7 +38,7 @@ def test_journalist_answers_the_staff_question_and_the_request_returns_to_submit
     assert accreditation.status == Status.SUBMITTED
     assert accreditation.assignment_letter.name.endswith(".png")
     answer = accreditation.transitions.last()
-    assert (answer.actor, answer.message) == (None, "Le journal de 13 h")
+    assert (answer.by, answer.note) == (None, "Le journal de 13 h")
     [to_journalist, to_press_office] = mailoutbox
     assert "Votre réponse" in to_journalist.subject
     assert to_press_office.to == ["presse@paris.fr"]

@@ -73,4 +73,4 @@ def test_stored_addresses_become_canonical_and_duplicates_are_cancelled():
     assert AccreditationRequest.objects.get(pk=approved_request.pk).status == "approved"
     refused = AccreditationRequest.objects.get(pk=pending_request.pk)
     assert refused.status == "rejected" and refused.email == "lea@xn--strae-oqa.de"
-    assert "Demande en double" in refused.transitions.get().message
+    assert "Demande en double" in refused.transitions.get().note
