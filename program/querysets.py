@@ -75,10 +75,9 @@ class SessionQuerySet(models.QuerySet):
     def with_seats_left(self):
         """Annotate `seats_taken` and `seats_left` (None for sessions without a capacity).
 
-        What holds a seat is the registrations app's rule: it lives in
-        `registrations.selectors.workshop_seats_taken`.
+        What holds a seat is the registrations app's rule, given at start-up (`seat_counts`).
         """
-        from registrations.selectors import workshop_seats_taken
+        from .seat_counts import workshop_seats_taken
 
         qs = self.annotate(seats_taken=workshop_seats_taken())
         return qs.annotate(

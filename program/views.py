@@ -10,12 +10,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
-from registrations.selectors import event_seats_left
-
 from . import calendar
 from .cache import public_page
 from .markup import as_text
 from .models import Event, Page, SessionSpeaker, Speaker
+from .seat_counts import event_seats_left
 from .structured_data import event_json_ld, session_json_ld
 from .templatetags.colloque import inner_quotes
 

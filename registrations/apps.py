@@ -10,8 +10,14 @@ class RegistrationsConfig(AppConfig):
         from django.db.models.signals import post_save
 
         from program.models import Event, Session
+        from program.seat_counts import count_seats_with
 
+        from .selectors import event_seats_left, workshop_seats_taken
         from .tasks import seats_may_have_changed
+
+        # The programme pages show the seats left: counted by the rule of this app.
+        count_seats_with(workshop_seats_taken=workshop_seats_taken,
+                         event_seats_left=event_seats_left)
 
         # Staff give the event or a workshop more seats (a bigger room): the people waiting
         # get them without waiting for somebody else's registration or cancellation.

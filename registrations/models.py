@@ -7,12 +7,11 @@ recorded in `RegistrationTransition` and in the `<status>_at` time fields):
        │  └──confirm (day full)──▶ waitlisted ──promote──▶ confirmed
        └──hold runs out──▶ expired          └──cancel──▶ cancelled
 
-Seats. A registration holds a seat in the plenary room (the day) when it is `confirmed`, or
-`pending` with a hold that has not run out (`hold_expires_at > now`) and no place on the
-event's waiting list (`event_waitlist_seq` is null). It holds a seat in its workshop under the
-same rule when `workshop_waitlist_seq` is null. Expiry is read from the clock in every query,
-so correctness never depends on a periodic job flipping `pending` to `expired` (that flip is
-cosmetic and happens lazily inside the next write).
+Seats: who holds one and who waits is written once, in `seats.py` (the Q objects below, the
+partial index `registration_seat_holders` and the properties come from it). Expiry is read
+from the clock in every seat rule, so correctness never depends on a job flipping `pending` to
+`expired`: that flip is done by the `expire_hold` task queued with each registration
+(`tasks.queue_hold_expiry`) and by the next seat-changing write of the event.
 
 Waiting lists. `event_waitlist_seq` / `workshop_waitlist_seq` give an explicit order, assigned
 under the event's row lock (`services.py`), so the order is the order in which the database
@@ -34,6 +33,8 @@ from django.utils.translation import gettext_lazy as _
 from colloque.models import Transition
 from colloque.text import validate_multiline, validate_single_line
 from program.models import Event, Session
+
+from . import seats
 
 
 def hash_token(token: str) -> str:
@@ -61,16 +62,6 @@ class RegistrationQuerySet(models.QuerySet):
         not need: the worker and every private page run it."""
         return next(iter(self.order_by()[:1]), None)
 
-    def active(self):
-        return self.filter(status__in=Registration.ACTIVE_STATUSES)
-
-    def holding_day(self, now=None):
-        """Registrations that hold a seat in the plenary room at `now`."""
-        return self.filter(holds_day_q(now or timezone.now()))
-
-    def holding_workshop(self, now=None):
-        return self.filter(holds_workshop_q(now or timezone.now()))
-
     def on_event_waitlist(self, now=None):
         """The day's waiting list in order, including people who have not confirmed yet."""
         return self.filter(waiting_for_day_q(now or timezone.now())).order_by("event_waitlist_seq")
@@ -80,38 +71,10 @@ class RegistrationQuerySet(models.QuerySet):
                            workshop=workshop).order_by("workshop_waitlist_seq")
 
 
-def holds_day_q(now) -> Q:
-    return Q(status=Registration.Status.CONFIRMED) | Q(
-        status=Registration.Status.PENDING,
-        event_waitlist_seq__isnull=True,
-        hold_expires_at__gt=now,
-    )
-
-
-def holds_workshop_q(now) -> Q:
-    """A workshop seat: a day seat, and not on the workshop's waiting list."""
-    return holds_day_q(now) & Q(workshop__isnull=False, workshop_waitlist_seq__isnull=True)
-
-
-def waiting_for_day_q(now) -> Q:
-    """On the day's waiting list: confirmed e-mail, or a pending hold still running.
-
-    Both keep their place in line: a seat that frees goes to the first of them, held under
-    the pending person's hold until they confirm.
-    """
-    return Q(status=Registration.Status.WAITLISTED) | Q(
-        status=Registration.Status.PENDING, event_waitlist_seq__isnull=False,
-        hold_expires_at__gt=now,
-    )
-
-
-def waiting_for_workshop_q(now) -> Q:
-    """On a workshop's waiting list while holding a day seat (confirmed or a running hold)."""
-    return Q(workshop_waitlist_seq__isnull=False) & (
-        Q(status=Registration.Status.CONFIRMED)
-        | Q(status=Registration.Status.PENDING, event_waitlist_seq__isnull=True,
-            hold_expires_at__gt=now)
-    )
+# The seat rules of `seats.py` as Q objects at a given time (QuerySets, exports, dashboard).
+holds_workshop_q = seats.HOLDS_WORKSHOP.q
+waiting_for_day_q = seats.WAITS_FOR_DAY.q
+waiting_for_workshop_q = seats.WAITS_FOR_WORKSHOP.q
 
 
 def needs_q(code: str) -> Q:
@@ -135,12 +98,7 @@ def validate_accessibility_needs(value) -> None:
 
 
 class Registration(models.Model):
-    class Status(models.TextChoices):
-        PENDING = "pending", _("En attente de confirmation")
-        CONFIRMED = "confirmed", _("Confirmée")
-        WAITLISTED = "waitlisted", _("Sur liste d'attente")
-        CANCELLED = "cancelled", _("Annulée")
-        EXPIRED = "expired", _("Expirée")
+    Status = seats.Status  # the statuses are declared with the seat rules
 
     class Audience(models.TextChoices):
         ELECTED = "elected", _("Élu·e local·e")
@@ -157,12 +115,15 @@ class Registration(models.Model):
         LOOP = "loop", _("Boucle magnétique")
         OTHER = "other", _("Autre besoin")
 
-    ACTIVE_STATUSES = (Status.PENDING, Status.CONFIRMED, Status.WAITLISTED)
-    # The state machine: allowed transitions, in one place.
+    ACTIVE_STATUSES = seats.ACTIVE
+    # The state machine: allowed transitions, in one place. A status listed among its own
+    # targets may be journalled without changing (a workshop seat given or changed, a seat
+    # from the waiting list held under a pending hold, the arrival at the desk).
     TRANSITIONS = {
-        Status.PENDING: {Status.CONFIRMED, Status.WAITLISTED, Status.EXPIRED, Status.CANCELLED},
-        Status.WAITLISTED: {Status.CONFIRMED, Status.CANCELLED},
-        Status.CONFIRMED: {Status.CANCELLED},
+        Status.PENDING: {Status.PENDING, Status.CONFIRMED, Status.WAITLISTED, Status.EXPIRED,
+                         Status.CANCELLED},
+        Status.WAITLISTED: {Status.WAITLISTED, Status.CONFIRMED, Status.CANCELLED},
+        Status.CONFIRMED: {Status.CONFIRMED, Status.CANCELLED},
         Status.CANCELLED: set(),
         Status.EXPIRED: set(),
     }
@@ -272,8 +233,7 @@ class Registration(models.Model):
                          condition=Q(status="pending")),
             # Those who may hold a seat: not the day's waiting list, even unconfirmed.
             models.Index(fields=["event", "workshop"], name="registration_seat_holders",
-                         condition=Q(status="confirmed")
-                         | Q(status="pending", event_waitlist_seq__isnull=True)),
+                         condition=seats.HOLDS_DAY.q(now=None)),
             # Unconfirmed registrations per network and per mail domain (the hoarding caps).
             models.Index(fields=["event", "hold_network"], name="registration_network_holds",
                          condition=Q(status="pending")),
@@ -286,7 +246,7 @@ class Registration(models.Model):
         constraints = [
             models.UniqueConstraint(
                 "event", Lower("email"),
-                condition=Q(status__in=["pending", "confirmed", "waitlisted"]),
+                condition=Q(status__in=list(seats.ACTIVE)),
                 name="registration_one_active_per_email",
                 violation_error_message=_("Une inscription existe déjà pour cette adresse e-mail."),
             ),
@@ -298,6 +258,12 @@ class Registration(models.Model):
 
     def __str__(self):
         return f"{self.first_name} {self.last_name} <{self.email}>"
+
+    @classmethod
+    def statuses_before(cls, to_status: str) -> list[str]:
+        """The statuses from which `to_status` may be reached (for the bulk UPDATEs' WHERE)."""
+        return [status for status, targets in cls.TRANSITIONS.items()
+                if to_status in targets and status != to_status]
 
     @property
     def full_name(self) -> str:
@@ -315,17 +281,18 @@ class Registration(models.Model):
 
     @property
     def has_day_seat(self) -> bool:
+        """A ticket for the day: confirmed (a pending hold is not a ticket yet)."""
         return self.status == self.Status.CONFIRMED
 
     @property
     def holds_workshop_seat(self) -> bool:
         """A workshop seat held or kept: confirmed, or pending with its hold running."""
-        return bool(self.workshop_id) and self.workshop_waitlist_seq is None and (
-            self.has_day_seat or (self.hold_is_valid and self.event_waitlist_seq is None))
+        return seats.HOLDS_WORKSHOP.holds(self)
 
     @property
     def has_workshop_seat(self) -> bool:
-        return self.has_day_seat and self.workshop_id and self.workshop_waitlist_seq is None
+        """A ticket for the workshop: confirmed and holding its seat."""
+        return self.has_day_seat and seats.HOLDS_WORKSHOP.holds(self)
 
     @property
     def on_workshop_waitlist(self) -> bool:

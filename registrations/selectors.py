@@ -1,7 +1,8 @@
-"""Reads about seats and waiting lists, shared by the programme pages and the registration form.
+"""Reads about seats and waiting lists: the registration form, the programme pages (through
+`program_seats`, registered with the programme in `apps.py`), the admin and the desk.
 
-What holds a seat is defined once, in `registrations.models.holds_day_q` / `holds_workshop_q`:
-confirmed registrations plus pending ones whose hold has not run out, read from the clock.
+What holds a seat and who waits is defined once, in `seats.py`: confirmed registrations plus
+pending ones whose hold has not run out, read from the clock.
 """
 
 import datetime as dt
@@ -17,13 +18,8 @@ from colloque import sql
 from colloque.text import normalise_email
 from program.models import Event, Session
 
-from .models import (
-    Registration,
-    holds_day_q,
-    holds_workshop_q,
-    waiting_for_day_q,
-    waiting_for_workshop_q,
-)
+from . import seats
+from .models import Registration
 
 
 def _count_per_workshop(condition: Q) -> models.Expression:
@@ -43,12 +39,12 @@ def _count_per_workshop(condition: Q) -> models.Expression:
 
 def workshop_seats_taken(now=None) -> models.Expression:
     """Expression counting the seats held in a workshop (annotates a Session queryset)."""
-    return _count_per_workshop(holds_workshop_q(now or timezone.now()))
+    return _count_per_workshop(seats.HOLDS_WORKSHOP.q(now or timezone.now()))
 
 
 def workshop_waitlist_length(now=None) -> models.Expression:
     """Expression counting the people waiting for a workshop seat (annotates Sessions)."""
-    return _count_per_workshop(waiting_for_workshop_q(now or timezone.now()))
+    return _count_per_workshop(seats.WAITS_FOR_WORKSHOP.q(now or timezone.now()))
 
 
 def with_current_event(registration: Registration | None) -> Registration | None:
@@ -63,7 +59,7 @@ def with_current_event(registration: Registration | None) -> Registration | None
 
 def event_seats_taken(event, now=None) -> int:
     return Registration.objects.filter(event=event).filter(
-        holds_day_q(now or timezone.now())
+        seats.HOLDS_DAY.q(now or timezone.now())
     ).count()
 
 
@@ -74,7 +70,7 @@ def event_seats_left(event, now=None) -> int:
 
 def event_waitlist_length(event, now=None) -> int:
     return Registration.objects.filter(event=event).filter(
-        waiting_for_day_q(now or timezone.now())
+        seats.WAITS_FOR_DAY.q(now or timezone.now())
     ).count()
 
 
@@ -86,18 +82,16 @@ def event_registration_state(event, now=None) -> str:
     return "open" if event_seats_left(event, now) > 0 else "full"
 
 
-_POSITION_SQL = {
-    # waiting_for_day_q / waiting_for_workshop_q, ahead of a given number (see the tests).
+_POSITION_SQL = {  # the seat rules' SQL (seats.py), ahead of a given number
     "day": f"""
         SELECT COUNT(*) FROM {Registration._meta.db_table}
         WHERE event_id = %(event)s AND event_waitlist_seq < %(seq)s
-          AND (status = %(waitlisted)s OR (status = %(pending)s AND hold_expires_at > %(now)s))
+          AND {seats.WAITS_FOR_DAY.sql()}
     """,
     "workshop": f"""
         SELECT COUNT(*) FROM {Registration._meta.db_table}
         WHERE workshop_id = %(workshop)s AND workshop_waitlist_seq < %(seq)s
-          AND (status = %(confirmed)s OR (status = %(pending)s AND event_waitlist_seq IS NULL
-                                          AND hold_expires_at > %(now)s))
+          AND {seats.WAITS_FOR_WORKSHOP.sql()}
     """,
 }
 
@@ -105,14 +99,12 @@ _POSITION_SQL = {
 def waitlist_position(registration: Registration, now=None) -> int | None:
     """1-based rank on the list the person waits on (the day's, else the workshop's).
 
-    Plain SQL (the rules of `waiting_for_day_q` / `waiting_for_workshop_q`, checked against
-    them in the tests): every confirmation-link e-mail of a rush reads it, and the ORM spends
-    more time building this query than the database running it.
+    Plain SQL (the rules of `seats.WAITS_FOR_DAY` / `WAITS_FOR_WORKSHOP`): every
+    confirmation-link e-mail of a rush reads it, and the ORM spends more time building this
+    query than the database running it.
     """
     Status = Registration.Status
-    params = {"now": sql.db_datetime(now or timezone.now()),
-              "waitlisted": Status.WAITLISTED,
-              "pending": Status.PENDING, "confirmed": Status.CONFIRMED}
+    params = {"now": sql.db_datetime(now or timezone.now())}
     if registration.event_waitlist_seq is not None and registration.status in (
         Status.PENDING, Status.WAITLISTED
     ):

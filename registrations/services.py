@@ -1,4 +1,7 @@
-"""Writes on registrations: seats, waiting lists, e-mails.
+"""Writes on registrations, in the order of a registration's life: create, confirm, change of
+workshop, staff's promotion and the link sent again, cancel and erase, expiry and the waiting
+lists, then the day (reminders, desk, attestation) and the anonymisation. The machinery they
+share (locks, transitions, seat counts) closes the file.
 
 Every function that changes seats starts with `_lock_event()`: a `SELECT … FOR UPDATE` on the
 event row, inside `transaction.atomic`. That one row serialises every seat-changing write of
@@ -7,6 +10,10 @@ and there is no lock-ordering deadlock between workshops (locks are always taken
 then registration rows). On SQLite the settings open transactions with BEGIN IMMEDIATE, which
 serialises writers the same way. One exception, argued in `registration_confirm`: confirming a
 hold that already counts for all its seats changes no count and only locks its own row.
+
+Who holds a seat and who waits is `seats.py`; whether a person may take a free seat now is
+`seats.may_take`, asked by every write below that gives one. Every status change goes through
+`_transition` (the table `Registration.TRANSITIONS`), the bulk expiry included.
 
 Seats freed by a cancellation, a change of workshop or an expired hold go first to the people
 waiting, in order (`_fill_waitlists`), inside the same transaction: nobody waits for a periodic
@@ -28,8 +35,10 @@ from django.utils import timezone
 from colloque import sql
 from program.models import Event, Session
 
+from . import seats
 from .emails import current_link_token
 from .models import NOTE_LABELS, Registration, RegistrationTransition, hash_token, link_token
+from .seats import Counts, Seats, may_take
 from .selectors import with_current_event
 from .tasks import queue_email, withdraw_email
 
@@ -53,345 +62,16 @@ class InvalidTransition(RegistrationError):
     pass
 
 
-# Helpers ------------------------------------------------------------------------------------
-
-def _new_reference() -> str:
-    return "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(8))
-
-
 # The registration hot path (every submission runs these under the event lock) sends its
 # SQL directly (`colloque.sql`): the ORM spends about 0.5 ms of Python building each query, five
-# times what the database needs to run it, and a rush is mostly these few statements. Each one
-# mirrors a QuerySet rule and the tests check that they agree.
+# times what the database needs to run it, and a rush is mostly these few statements. Their
+# seat conditions are written by `seats.py`, as the QuerySets' are.
 _REGISTRATION = Registration._meta.db_table
 _EVENT_SEAT_COLUMNS = ("plenary_capacity", "registration_opens_at", "registration_closes_at",
                        "registrations_closed")
 
 
-# A submission's registration row and first journal line, written in one statement on
-# PostgreSQL (`colloque.sql`: as save() would write it). Unless the address already has an
-# active registration for the event: the one-active-per-address unique index answers that,
-# under the event lock (ON CONFLICT … DO NOTHING: no row, and the caller takes the slow path).
-_ACTIVE_CONFLICT = (
-    "ON CONFLICT (event_id, LOWER(email)) WHERE status IN "
-    f"({', '.join(repr(str(status)) for status in Registration.ACTIVE_STATUSES)}) DO NOTHING"
-)
-
-
-# A submission that finds its address already registered must cost what a new one costs:
-# otherwise the time of the answer tells whether an address is registered (7 ms against 4 ms
-# before, with two ORM reads, a second task row and a deletion on the known-address path). On
-# PostgreSQL the same statement therefore also answers for a known address: it finds the
-# active registration and turns the confirmation e-mail queued for the new one into a
-# `resend` for it (the worker decides what to send), or withdraws it during the cooldown.
-# Both paths send the same statements; `bench/known_address.py` measures them.
-_KNOWN_SQL = (
-    "known AS (SELECT id, reference, status FROM {registration} "
-    "WHERE NOT EXISTS (SELECT 1 FROM new) AND event_id = %s AND LOWER(email) = LOWER(%s) "
-    "AND status IN ({statuses}) AND (status <> '{pending}' OR hold_expires_at > %s) LIMIT 1), "
-    "stamped AS (UPDATE {registration} AS r SET link_resent_at = %s FROM known "
-    "WHERE r.id = known.id AND (r.link_resent_at IS NULL OR r.link_resent_at <= %s) "
-    "RETURNING r.id), "
-    "resend AS (UPDATE {tasks} SET args_kwargs = jsonb_set(jsonb_set("
-    "args_kwargs #- '{{kwargs,token}}', '{{kwargs,kind}}', '\"resend\"'), "
-    "'{{kwargs,reference}}', to_jsonb(known.reference)) "
-    "FROM known WHERE {tasks}.id = %s AND EXISTS (SELECT 1 FROM stamped) RETURNING 1), "
-    "withdrawn AS (DELETE FROM {tasks} USING known WHERE {tasks}.id = %s "
-    "AND NOT EXISTS (SELECT 1 FROM stamped) RETURNING 1) "
-)
-
-
-@functools.cache
-def _submitted_sql(vendor: str, *, known: bool = False) -> str:
-    insert = sql.insert_sql(Registration, on_conflict=_ACTIVE_CONFLICT)
-    if vendor != "postgresql":
-        return insert
-    journal = (f"INSERT INTO {RegistrationTransition._meta.db_table} "
-               "(registration_id, from_status, to_status, at, by_id, note) "
-               "SELECT id, '', %s, %s, NULL, %s FROM new RETURNING registration_id")
-    if not known:
-        return f"WITH new AS ({insert}) {journal}"
-    from django_tasks_db.models import DBTaskResult
-
-    known_sql = _KNOWN_SQL.format(
-        registration=_REGISTRATION, tasks=DBTaskResult._meta.db_table, pending=Status.PENDING,
-        statuses=", ".join(repr(str(status)) for status in Registration.ACTIVE_STATUSES))
-    return (f"WITH new AS ({insert}), journal AS ({journal}), {known_sql}"
-            "SELECT registration_id, NULL, NULL FROM journal "
-            "UNION ALL SELECT id, reference, status FROM known")
-
-
-# A hold with less than this left is not sent again when its address is submitted again: it
-# ends at once and the new submission starts afresh (a link sent now would be dead on arrival).
-_RESEND_MARGIN = dt.timedelta(seconds=60)
-
-
-def _insert_submitted(registration: Registration, *, now, queued: str | None) -> tuple | None:
-    """Write a new pending registration and its journal line: returns None.
-
-    If the address already has an active registration for the event, nothing is written and
-    the confirmation e-mail `queued` for the new one becomes a `resend` of the address's link,
-    or is withdrawn when the link was sent again less than REGISTRATION_RESEND_COOLDOWN_MINUTES
-    ago (`link_resent_at`): returns (pk, reference, status) of the active registration.
-    Returns () when the address's registration is a hold that has run out (or is about to,
-    `_RESEND_MARGIN`) and still blocks the address.
-    """
-    params = sql.insert_values(registration)
-    postgresql = connection.vendor == "postgresql"
-    known_in_sql = postgresql and queued is not None
-    cooldown_start = now - dt.timedelta(minutes=settings.REGISTRATION_RESEND_COOLDOWN_MINUTES)
-    if postgresql:
-        params += [Status.PENDING, sql.db_datetime(now), "submitted"]
-    if known_in_sql:
-        params += [registration.event_id, registration.email,
-                   sql.db_datetime(now + _RESEND_MARGIN), sql.db_datetime(now),
-                   sql.db_datetime(cooldown_start), queued, queued]
-    rows = sql.rows(_submitted_sql(connection.vendor, known=known_in_sql), params)
-    if rows and (not known_in_sql or rows[0][1] is None):  # inserted
-        sql.saved(registration, rows[0][0])
-        if not postgresql:
-            _write_journal(registration, "", Status.PENDING, now=now, by=None, note="submitted")
-        return None
-    if known_in_sql:
-        return rows[0] if rows else ()
-    # Another database or task backend (development, tests): the same decisions, in Python.
-    active = _active_registration_for(registration.event, registration.email)
-    if active is None or (active[1] == Status.PENDING and active[2] <= now + _RESEND_MARGIN):
-        return ()
-    withdraw_email(queued)
-    if Registration.objects.filter(
-        Q(link_resent_at__isnull=True) | Q(link_resent_at__lte=cooldown_start), pk=active[0],
-    ).update(link_resent_at=now):
-        queue_email(registration=Registration(reference=active[3]), kind="resend")
-    return active[0], active[3], active[1]
-
-
-def _lock_event(event_id: int) -> Event:
-    """Lock the event row; read only what the seat rules need (the row is wide: translations).
-
-    The other fields are deferred, as with `.only()`: reading one loads it.
-    """
-    rows = sql.rows(sql.locking(f"SELECT id, {', '.join(_EVENT_SEAT_COLUMNS)} "
-                          f"FROM {Event._meta.db_table} WHERE id = %s"), [event_id])
-    if not rows:
-        raise Event.DoesNotExist(event_id)
-    return Event.from_db(connection.alias, ["id", *_EVENT_SEAT_COLUMNS],
-                         [sql.aware(value) for value in rows[0]])
-
-
-def _lock_registration(registration_id: int) -> Registration:
-    return (
-        Registration.objects.select_for_update(of=("self",))
-        .select_related("event", "workshop").get(pk=registration_id)
-    )
-
-
-def _transition(registration: Registration, to_status: str, *, now, by=None, note="") -> None:
-    """Apply and journal one transition of the state machine (raises if not allowed)."""
-    from_status = registration.status
-    if to_status != from_status and to_status not in Registration.TRANSITIONS[from_status]:
-        raise InvalidTransition(f"{from_status} → {to_status}")
-    registration.status = to_status
-    field = {
-        Status.CONFIRMED: "confirmed_at", Status.WAITLISTED: "waitlisted_at",
-        Status.CANCELLED: "cancelled_at", Status.EXPIRED: "expired_at",
-    }.get(to_status)
-    if field and to_status != from_status:
-        setattr(registration, field, now)
-    _write_journal(registration, from_status, to_status, now=now, by=by, note=note)
-
-
-def _journal(registration: Registration, *, now, by=None, note: str) -> None:
-    """Journal a change that keeps the status (a seat given, a workshop changed…)."""
-    _write_journal(registration, registration.status, registration.status, now=now, by=by,
-                   note=note)
-
-
-_JOURNAL_SQL = (
-    f"INSERT INTO {RegistrationTransition._meta.db_table} "
-    "(registration_id, from_status, to_status, at, by_id, note) VALUES (%s, %s, %s, %s, %s, %s)"
-)
-
-
-def _write_journal(registration, from_status, to_status, *, now, by, note) -> None:
-    """One `RegistrationTransition` row (plain SQL: written by every submission and
-    confirmation, see the hot-path note above)."""
-    by_id = by.pk if by is not None and by.is_authenticated else None
-    sql.rows(_JOURNAL_SQL, [registration.pk, from_status, to_status, sql.db_datetime(now), by_id,
-                            note[:200]])
-
-
-# One query under the lock: each workshop's capacity, then the seats held (day and workshop)
-# and the people waiting (`models.waiting_for_day_q` / `waiting_for_workshop_q`: pending
-# people keep their place in line). Only rows that may hold a seat are read (the partial
-# index `registration_seat_holders`, whose condition the query repeats word for word so the
-# planner can use it) and the day's list is only probed: the work is bounded by the
-# capacities, not by the length of the waiting lists, which grow fastest during a rush.
-# Statuses are written into the text (constants), so a prepared plan still uses the index.
-_COUNTS_SQL = f"""
-WITH held AS (
-  SELECT workshop_id, COUNT(*) AS day,
-    COUNT(*) FILTER (WHERE workshop_waitlist_seq IS NULL) AS seated,
-    COUNT(*) FILTER (WHERE workshop_waitlist_seq IS NOT NULL) AS ws_waiting
-  FROM {_REGISTRATION}
-  WHERE event_id = %(event)s
-    AND (status = '{Status.CONFIRMED}'
-         OR (event_waitlist_seq IS NULL AND status = '{Status.PENDING}'))
-    AND (status = '{Status.CONFIRMED}' OR hold_expires_at > %(now)s)
-  GROUP BY workshop_id
-)
-SELECT s.id, s.capacity, 0, COALESCE(h.seated, 0), COALESCE(h.ws_waiting, 0),
-  COALESCE((SELECT workshop_waitlist_seq FROM {_REGISTRATION} WHERE workshop_id = s.id
-            AND workshop_waitlist_seq IS NOT NULL ORDER BY workshop_waitlist_seq DESC LIMIT 1), 0)
-FROM {Session._meta.db_table} s LEFT JOIN held h ON h.workshop_id = s.id
-WHERE s.event_id = %(event)s AND s.kind = '{Session.Kind.WORKSHOP}'
-UNION ALL
-SELECT NULL, NULL, COALESCE(SUM(day), 0), 0, 0, 0 FROM held  -- whatever the session now is
-UNION ALL
-SELECT NULL, NULL, 0, 0,
-  CASE WHEN EXISTS (SELECT 1 FROM {_REGISTRATION} WHERE event_id = %(event)s
-                   AND (status = '{Status.WAITLISTED}'
-                        OR (status = '{Status.PENDING}' AND event_waitlist_seq IS NOT NULL
-                            AND hold_expires_at > %(now)s))) THEN 1 ELSE 0 END,
-  COALESCE((SELECT event_waitlist_seq FROM {_REGISTRATION} WHERE event_id = %(event)s
-            AND event_waitlist_seq IS NOT NULL ORDER BY event_waitlist_seq DESC LIMIT 1), 0)
-"""
-
-
-def _counts(event: Event, now) -> dict:
-    """Seats held for the day and each workshop, whether anybody waits for them, and the last
-    number given on each waiting list (`last_event_seq`, each workshop's `last_seq`).
-
-    The same rule as `models.holds_day_q` / `holds_workshop_q`, written as one query
-    (checked against them in the tests): it runs on every seat-changing write, while the
-    event row is locked, so it must be short.
-    """
-    counts = {"taken": 0, "waiting": False, "last_event_seq": 0, "workshops": {}}
-    params = {"event": event.pk, "now": sql.db_datetime(now)}
-    for workshop_id, capacity, day, seated, waiting, last_seq in sql.rows(_COUNTS_SQL, params):
-        counts["taken"] += day
-        if workshop_id is None:
-            counts["waiting"] = counts["waiting"] or bool(waiting)
-            counts["last_event_seq"] = max(counts["last_event_seq"], last_seq)
-        else:
-            counts["workshops"][workshop_id] = {
-                "capacity": capacity, "taken": seated, "waiting": waiting, "last_seq": last_seq}
-    return counts
-
-
-def _last_seq(column: str, owner: str, owner_id: int) -> int:
-    """Last number on a waiting list: the end of its index, where MAX() would read it all."""
-    rows = sql.rows(f"SELECT {column} FROM {_REGISTRATION} WHERE {owner} = %s "
-                 f"AND {column} IS NOT NULL ORDER BY {column} DESC LIMIT 1", [owner_id])
-    return rows[0][0] if rows else 0
-
-
-def _next_workshop_seq(workshop_id: int) -> int:
-    """Next number on a workshop's waiting list (caller holds the event lock)."""
-    return _last_seq("workshop_waitlist_seq", "workshop_id", workshop_id) + 1
-
-
-def _active_registration_for(event: Event, email: str) -> tuple | None:
-    """(pk, status, hold_expires_at, reference) of the address's active registration, if any.
-
-    Same expression and condition as the one-active-registration unique index, which serves it.
-    """
-    statuses = Registration.ACTIVE_STATUSES
-    rows = sql.rows(
-        f"SELECT id, status, hold_expires_at, reference FROM {_REGISTRATION} WHERE event_id = %s "
-        f"AND LOWER(email) = LOWER(%s) AND status IN ({', '.join(['%s'] * len(statuses))}) "
-        "LIMIT 1",  # LOWER() on both sides: the database's idea of case, as in the index
-        [event.pk, email.strip(), *statuses],
-    )
-    return (rows[0][0], rows[0][1], sql.aware(rows[0][2]), rows[0][3]) if rows else None
-
-
-def _expire_stale_holds(event: Event, now, *, email: str | None = None) -> None:
-    """Mark holds that ran out as expired (seat counts already ignore them); with `email`,
-    only that address's (the caller passes a `now` a little ahead: see _RESEND_MARGIN).
-
-    Also frees the e-mail address for the one-active-registration constraint.
-    """
-    stale = Registration.objects.filter(event=event, status=Status.PENDING,
-                                        hold_expires_at__lte=now)
-    if email is not None:
-        stale = stale.alias(address=Lower("email")).filter(address=Lower(Value(email)))
-    stale = list(stale.values_list("pk", flat=True))
-    if not stale:
-        return
-    Registration.objects.filter(pk__in=stale).update(
-        status=Status.EXPIRED, expired_at=min(now, timezone.now()), hold_network="",
-        updated_at=timezone.now()
-    )
-    RegistrationTransition.objects.bulk_create([
-        RegistrationTransition(registration_id=pk, from_status=Status.PENDING,
-                               to_status=Status.EXPIRED, at=min(now, timezone.now()),
-                               note="hold expired")
-        for pk in stale
-    ])
-
-
-def _fill_waitlists(
-    event: Event, now, *, quiet_for: int | None = None
-) -> tuple[list[Registration], dict]:
-    """Give free seats to the first in line, day then workshops. Caller holds the event lock.
-
-    The line is the one people see (`models.waiting_for_day_q`): someone who has not
-    confirmed yet keeps their place and gets the seat under their hold. Returns the
-    registrations promoted, each confirmed one told by e-mail (except `quiet_for`, the
-    registration whose own e-mail the caller is about to send; pending ones get their ticket
-    when they confirm), and the seat counts after.
-    """
-    counts = _counts(event, now)
-    promoted: list[Registration] = []
-    free_days = event.plenary_capacity - counts["taken"]
-    if free_days > 0 and counts["waiting"]:
-        for registration in (
-            Registration.objects.filter(event=event).on_event_waitlist(now)
-            .select_for_update()[:free_days]
-        ):
-            registration.event_waitlist_seq = None
-            registration.promoted_at = now
-            if registration.status == Status.PENDING:
-                # First in line but not confirmed yet: the seat is held under their hold;
-                # confirming turns it into a ticket (no e-mail until then).
-                _journal(registration, now=now, note="seat from waiting list, to confirm")
-            else:
-                _transition(registration, Status.CONFIRMED, now=now,
-                            note="promoted from waiting list")
-            if registration.workshop_id:
-                workshop = counts["workshops"].get(registration.workshop_id)
-                if workshop and workshop["taken"] < workshop["capacity"] \
-                        and not workshop["waiting"]:
-                    workshop["taken"] += 1
-                else:  # behind those already waiting for it (served in order just below)
-                    registration.workshop_waitlist_seq = _next_workshop_seq(
-                        registration.workshop_id)
-                    if workshop:
-                        workshop["waiting"] += 1
-            registration.save()
-            promoted.append(registration)
-    for workshop_id, workshop in counts["workshops"].items():
-        free = workshop["capacity"] - workshop["taken"]
-        if free <= 0 or not workshop["waiting"]:
-            continue
-        for registration in (
-            Registration.objects.filter(event=event).on_workshop_waitlist(workshop_id, now)
-            .select_for_update()[:free]
-        ):
-            registration.workshop_waitlist_seq = None
-            registration.promoted_at = now
-            registration.save(update_fields=["workshop_waitlist_seq", "promoted_at", "updated_at"])
-            _journal(registration, now=now, note="workshop seat from waiting list")
-            if registration not in promoted:
-                promoted.append(registration)
-    for registration in promoted:
-        if registration.pk != quiet_for and registration.status != Status.PENDING:
-            queue_email(registration=registration, kind="status", promoted=True)
-    return promoted, (_counts(event, now) if promoted else counts)
-
-
-# Services -----------------------------------------------------------------------------------
+# 1. Create -----------------------------------------------------------------------------------
 
 class TooManyHolds(RegistrationError):
     """Too many unconfirmed registrations hold seats from this network (`on` "network") or
@@ -468,6 +148,7 @@ def _seconds_until(moment, now) -> int:
     return max(1, int((sql.aware(moment) - now).total_seconds()) + 1)
 
 
+
 @transaction.atomic
 def registration_create(
     *,
@@ -504,44 +185,23 @@ def registration_create(
     email = email.strip()
     if not accessibility_consent:
         accessibility_needs, accessibility_details = (), ""
-    registration = Registration(
-        event_id=event.pk, workshop_id=workshop_id, reference=_new_reference(),
-        first_name=first_name, last_name=last_name, email=email, organisation=organisation,
-        role=role, audience=audience, accessibility_needs=list(accessibility_needs),
+    registration = _new_registration(
+        event_id=event.pk, workshop_id=workshop_id, first_name=first_name,
+        last_name=last_name, email=email, organisation=organisation, role=role,
+        audience=audience, accessibility_needs=list(accessibility_needs),
         accessibility_details=accessibility_details, wants_news=wants_news, language=language,
-        status=Status.PENDING, hold_network=network, hold_domain=hold_domain(email),
+        hold_network=network, hold_domain=hold_domain(email),
     )
-    token = link_token(registration.reference)
-    registration.token_hash = hash_token(token)
     # The confirmation e-mail is queued first, before the event lock: its task row belongs to
     # this transaction all the same (committed or rolled back with the registration), and the
     # lock is held for the seat decision only. Turned into a resend if the address is known.
-    queued = queue_email(registration=registration, kind="confirm_request", token=token)
-
-    event = _lock_event(event.pk)
-    now = timezone.now()  # read after the lock: creation times follow the order of the lock
-    if event.registration_window(now) != "open":
-        raise RegistrationClosed(event.registration_window(now))
+    queued = queue_email(registration=registration, kind="confirm_request")
+    event, now = _lock_open_event(event.pk)
     registration.event = event
     _check_hold_caps(registration, now)
     for _attempt in range(2):  # the second time after expiring a stale hold of the address
         _, counts = _fill_waitlists(event, now)
-        if workshop_id is not None and workshop_id not in counts["workshops"]:
-            raise WorkshopUnavailable(workshop_id)  # rolls back anything done above
-        registration.created_at = now
-        # The registration rests on the public-interest mission, not on consent: the only
-        # consent asked is for the accessibility needs (health data).
-        if registration.accessibility_needs or registration.accessibility_details:
-            registration.accessibility_consent_at = now
-        registration.hold_expires_at = now + dt.timedelta(
-            minutes=settings.REGISTRATION_HOLD_MINUTES)
-        registration.event_waitlist_seq = registration.workshop_waitlist_seq = None
-        if counts["taken"] >= event.plenary_capacity:
-            registration.event_waitlist_seq = counts["last_event_seq"] + 1
-        elif workshop_id is not None:
-            seats = counts["workshops"][workshop_id]
-            if seats["taken"] >= seats["capacity"]:
-                registration.workshop_waitlist_seq = seats["last_seq"] + 1
+        _hold_seats(registration, counts, now)
         known = _insert_submitted(registration, now=now, queued=queued)
         if known is None:
             return registration, True
@@ -554,6 +214,165 @@ def registration_create(
         _expire_stale_holds(event, now + _RESEND_MARGIN, email=email)
     raise RuntimeError(f"registration of {email!r} conflicts with itself")  # not reachable
 
+
+def _new_registration(**fields) -> Registration:
+    """A pending registration, not saved, with its reference and its link's digest."""
+    registration = Registration(reference=_new_reference(), status=Status.PENDING, **fields)
+    registration.token_hash = hash_token(link_token(registration.reference))
+    return registration
+
+
+def _new_reference() -> str:
+    return "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(8))
+
+
+def _lock_open_event(event_id: int) -> tuple[Event, dt.datetime]:
+    """Lock the event; refuse unless its registrations are open. Returns it and the time,
+    read after the lock: creation times follow the order in which the lock was granted."""
+    event = _lock_event(event_id)
+    now = timezone.now()
+    if event.registration_window(now) != "open":
+        raise RegistrationClosed(event.registration_window(now))
+    return event, now
+
+
+def _hold_seats(registration: Registration, counts: Counts, now) -> None:
+    """Give the new registration its hold: the free seats it may take (`seats.may_take`),
+    else a place at the end of the day's or the workshop's waiting list."""
+    workshop_id = registration.workshop_id
+    if workshop_id is not None and workshop_id not in counts.workshops:
+        raise WorkshopUnavailable(workshop_id)  # rolls back anything done before
+    registration.created_at = now
+    # The registration rests on the public-interest mission, not on consent: the only
+    # consent asked is for the accessibility needs (health data).
+    if registration.accessibility_needs or registration.accessibility_details:
+        registration.accessibility_consent_at = now
+    registration.hold_expires_at = now + dt.timedelta(minutes=settings.REGISTRATION_HOLD_MINUTES)
+    registration.event_waitlist_seq = registration.workshop_waitlist_seq = None
+    if not may_take(counts.day):
+        registration.event_waitlist_seq = counts.day.last_seq + 1
+    elif workshop_id is not None and not may_take(counts.workshops[workshop_id]):
+        registration.workshop_waitlist_seq = counts.workshops[workshop_id].last_seq + 1
+
+
+# A submission's registration row and first journal line, written in one statement on
+# PostgreSQL (`colloque.sql`: as save() would write it). Unless the address already has an
+# active registration for the event: the one-active-per-address unique index answers that,
+# under the event lock (ON CONFLICT … DO NOTHING: no row, and the caller takes the slow path).
+# The database needs the index's columns and condition written out: the same statuses
+# (`seats.ACTIVE`) as the constraint's; a test compares the columns with the constraint's.
+_ACTIVE_STATUSES_SQL = ", ".join(f"'{status}'" for status in seats.ACTIVE)
+_ACTIVE_CONFLICT = (
+    f"ON CONFLICT (event_id, LOWER(email)) WHERE status IN ({_ACTIVE_STATUSES_SQL}) DO NOTHING"
+)
+
+
+# A submission that finds its address already registered must cost what a new one costs:
+# otherwise the time of the answer tells whether an address is registered (7 ms against 4 ms
+# before, with two ORM reads, a second task row and a deletion on the known-address path). On
+# PostgreSQL the same statement therefore also answers for a known address: it finds the
+# active registration and turns the confirmation e-mail queued for the new one into a
+# `resend` for it (the worker decides what to send), or withdraws it during the cooldown.
+# Both paths send the same statements; `bench/known_address.py` measures them.
+_KNOWN_SQL = (
+    "known AS (SELECT id, reference, status FROM {registration} "
+    "WHERE NOT EXISTS (SELECT 1 FROM new) AND event_id = %s AND LOWER(email) = LOWER(%s) "
+    "AND status IN ({statuses}) AND (status <> '{pending}' OR hold_expires_at > %s) LIMIT 1), "
+    "stamped AS (UPDATE {registration} AS r SET link_resent_at = %s FROM known "
+    "WHERE r.id = known.id AND (r.link_resent_at IS NULL OR r.link_resent_at <= %s) "
+    "RETURNING r.id), "
+    "resend AS (UPDATE {tasks} SET args_kwargs = jsonb_set(jsonb_set("
+    "args_kwargs #- '{{kwargs,token}}', '{{kwargs,kind}}', '\"resend\"'), "
+    "'{{kwargs,reference}}', to_jsonb(known.reference)) "
+    "FROM known WHERE {tasks}.id = %s AND EXISTS (SELECT 1 FROM stamped) RETURNING 1), "
+    "withdrawn AS (DELETE FROM {tasks} USING known WHERE {tasks}.id = %s "
+    "AND NOT EXISTS (SELECT 1 FROM stamped) RETURNING 1) "
+)
+
+
+@functools.cache
+def _submitted_sql(vendor: str, *, known: bool = False) -> str:
+    insert = sql.insert_sql(Registration, on_conflict=_ACTIVE_CONFLICT)
+    if vendor != "postgresql":
+        return insert
+    journal = (f"INSERT INTO {RegistrationTransition._meta.db_table} "
+               "(registration_id, from_status, to_status, at, by_id, note) "
+               "SELECT id, '', %s, %s, NULL, %s FROM new RETURNING registration_id")
+    if not known:
+        return f"WITH new AS ({insert}) {journal}"
+    from django_tasks_db.models import DBTaskResult
+
+    known_sql = _KNOWN_SQL.format(
+        registration=_REGISTRATION, tasks=DBTaskResult._meta.db_table, pending=Status.PENDING,
+        statuses=_ACTIVE_STATUSES_SQL)
+    return (f"WITH new AS ({insert}), journal AS ({journal}), {known_sql}"
+            "SELECT registration_id, NULL, NULL FROM journal "
+            "UNION ALL SELECT id, reference, status FROM known")
+
+
+# A hold with less than this left is not sent again when its address is submitted again: it
+# ends at once and the new submission starts afresh (a link sent now would be dead on arrival).
+_RESEND_MARGIN = dt.timedelta(seconds=60)
+
+
+def _insert_submitted(registration: Registration, *, now, queued: str | None) -> tuple | None:
+    """Write a new pending registration and its journal line: returns None.
+
+    If the address already has an active registration for the event, nothing is written and
+    the confirmation e-mail `queued` for the new one becomes a `resend` of the address's link,
+    or is withdrawn when the link was sent again less than REGISTRATION_RESEND_COOLDOWN_MINUTES
+    ago (`link_resent_at`): returns (pk, reference, status) of the active registration.
+    Returns () when the address's registration is a hold that has run out (or is about to,
+    `_RESEND_MARGIN`) and still blocks the address.
+    """
+    params = sql.insert_values(registration)
+    postgresql = connection.vendor == "postgresql"
+    known_in_sql = postgresql and queued is not None
+    cooldown_start = now - dt.timedelta(minutes=settings.REGISTRATION_RESEND_COOLDOWN_MINUTES)
+    if postgresql:
+        params += [Status.PENDING, sql.db_datetime(now), "submitted"]
+    if known_in_sql:
+        params += [registration.event_id, registration.email,
+                   sql.db_datetime(now + _RESEND_MARGIN), sql.db_datetime(now),
+                   sql.db_datetime(cooldown_start), queued, queued]
+    rows = sql.rows(_submitted_sql(connection.vendor, known=known_in_sql), params)
+    if rows and (not known_in_sql or rows[0][1] is None):  # inserted
+        sql.saved(registration, rows[0][0])
+        if not postgresql:
+            _write_journal(registration, "", Status.PENDING, now=now, by=None, note="submitted")
+        return None
+    if known_in_sql:
+        return rows[0] if rows else ()
+    # Another database or task backend (development, tests): the same decisions, in Python.
+    active = _active_registration_for(registration.event, registration.email)
+    if active is None or (active[1] == Status.PENDING and active[2] <= now + _RESEND_MARGIN):
+        return ()
+    withdraw_email(queued)
+    if Registration.objects.filter(
+        Q(link_resent_at__isnull=True) | Q(link_resent_at__lte=cooldown_start), pk=active[0],
+    ).update(link_resent_at=now):
+        queue_email(registration=Registration(reference=active[3]), kind="resend")
+    return active[0], active[3], active[1]
+
+
+
+def _active_registration_for(event: Event, email: str) -> tuple | None:
+    """(pk, status, hold_expires_at, reference) of the address's active registration, if any.
+
+    Same expression and condition as the one-active-registration unique index, which serves it.
+    """
+    statuses = Registration.ACTIVE_STATUSES
+    rows = sql.rows(
+        f"SELECT id, status, hold_expires_at, reference FROM {_REGISTRATION} WHERE event_id = %s "
+        f"AND LOWER(email) = LOWER(%s) AND status IN ({', '.join(['%s'] * len(statuses))}) "
+        "LIMIT 1",  # LOWER() on both sides: the database's idea of case, as in the index
+        [event.pk, email.strip(), *statuses],
+    )
+    return (rows[0][0], rows[0][1], sql.aware(rows[0][2]), rows[0][3]) if rows else None
+
+
+
+# 2. Confirm ----------------------------------------------------------------------------------
 
 def registration_for_token(token: str) -> Registration | None:
     if not token or len(token) > 100:
@@ -595,6 +414,7 @@ def registration_confirm(*, registration: Registration, token: str) -> Registrat
     return _confirm(registration=registration, token=token, event_locked=True)
 
 
+
 @transaction.atomic
 def _confirm(*, registration: Registration, token: str, event_locked: bool) -> Registration:
     event = _lock_event(registration.event_id) if event_locked else None
@@ -614,17 +434,9 @@ def _confirm(*, registration: Registration, token: str, event_locked: bool) -> R
         return registration
     if not event_locked and registration.hold_expires_at <= now + _FAST_CONFIRM_MARGIN:
         raise _NeedsEventLock
-    if registration.event_waitlist_seq is None:
-        _transition(registration, Status.CONFIRMED, now=now, note="e-mail confirmed")
-    else:
-        _transition(registration, Status.WAITLISTED, now=now, note="e-mail confirmed")
-    registration.updated_at = now
-    # Confirmed: the network it came from is no longer needed (only unconfirmed ones count).
-    registration.hold_network = ""
-    sql.rows(f"UPDATE {_REGISTRATION} SET status = %s, confirmed_at = %s, waitlisted_at = %s, "
-          "hold_network = '', updated_at = %s WHERE id = %s RETURNING id",
-          [registration.status, sql.db_datetime(registration.confirmed_at),
-           sql.db_datetime(registration.waitlisted_at), sql.db_datetime(now), registration.pk])
+    _transition(registration, Status.WAITLISTED if registration.event_waitlist_seq is not None
+                else Status.CONFIRMED, now=now, note="e-mail confirmed")
+    _save_confirmation(registration, now)
     if event_locked:
         promoted, _ = _fill_waitlists(event, now, quiet_for=registration.pk)
         registration = next((r for r in promoted if r.pk == registration.pk), registration)
@@ -632,20 +444,110 @@ def _confirm(*, registration: Registration, token: str, event_locked: bool) -> R
     return registration
 
 
+def _save_confirmation(registration: Registration, now) -> None:
+    """Write the confirmation `_transition` decided: one UPDATE of the row (the hot path), which
+    also forgets the network it came from (only unconfirmed registrations count there)."""
+    registration.updated_at = now
+    registration.hold_network = ""
+    sql.rows(f"UPDATE {_REGISTRATION} SET status = %s, confirmed_at = %s, waitlisted_at = %s, "
+             "hold_network = '', updated_at = %s WHERE id = %s RETURNING id",
+             [registration.status, sql.db_datetime(registration.confirmed_at),
+              sql.db_datetime(registration.waitlisted_at), sql.db_datetime(now),
+              registration.pk])
+
+
+# 3. Change of workshop, staff's promotion, the link sent again -------------------------------
+
 @transaction.atomic
-def registration_expire_holds(*, event_id: int) -> list[Registration]:
-    """Mark the holds that ran out as expired and give their seats to the first in line.
+def registration_change_workshop(
+    *, registration: Registration, workshop: Session | None, by=None, token: str | None = None
+) -> Registration:
+    """Move a confirmed or waiting person to another workshop (or to none).
 
-    Run by the worker when a hold ends (`tasks.expire_hold`, queued with the registration),
-    so statuses read right and waiting people are promoted on time. Seat counts never
-    depended on it: they ignore holds that ran out. Returns the registrations promoted.
+    A free seat is taken at once; when the workshop is full (or people already wait for it)
+    the person joins the end of its waiting list. Either way the seat left behind goes to the
+    first in line for the old workshop, in the same transaction. Side effect: e-mail with the
+    new situation and calendar file, with the person's link (computed by the worker from the
+    reference: `token`, the link in use, is not queued). Raises WorkshopUnavailable when the
+    workshop is not one of the event's.
     """
-    event = _lock_event(event_id)
     now = timezone.now()
-    _expire_stale_holds(event, now)
-    promoted, _ = _fill_waitlists(event, now)
-    return promoted
+    event = _lock_event(registration.event_id)
+    registration = _lock_registration(registration.pk)
+    if registration.status not in (Status.CONFIRMED, Status.WAITLISTED):
+        raise InvalidTransition(registration.status)
+    if workshop is not None and (workshop.event_id != event.pk or not workshop.is_workshop):
+        raise WorkshopUnavailable(workshop.pk)
+    if (workshop.pk if workshop else None) == registration.workshop_id:
+        return registration
+    registration.workshop = workshop
+    registration.workshop_waitlist_seq = None
+    if workshop is not None and registration.status == Status.CONFIRMED \
+            and not may_take(_counts(event, now).workshops[workshop.pk]):
+        registration.workshop_waitlist_seq = _next_workshop_seq(workshop.pk)
+    registration.save()
+    _journal(registration, now=now, by=by,
+             note=f"workshop → {workshop.slug if workshop else '-'}")
+    # Seats freed meanwhile may go to this person at once: their own e-mail says so.
+    promoted, _ = _fill_waitlists(event, now, quiet_for=registration.pk)
+    registration = next((r for r in promoted if r.pk == registration.pk), registration)
+    queue_email(registration=registration, kind="status", token=token, changed=True)
+    return registration
 
+
+@transaction.atomic
+def registration_promote(*, registration: Registration, by=None) -> Registration:
+    """Staff: give a seat to this waiting person now (ahead of the line) if a seat is free.
+
+    Raises WorkshopUnavailable / InvalidTransition when there is no free seat or nothing to do.
+    Side effect: e-mail to the person with their ticket.
+    """
+    now = timezone.now()
+    event = _lock_event(registration.event_id)
+    registration = _lock_registration(registration.pk)
+    counts = _counts(event, now)
+    workshop = counts.workshops.get(registration.workshop_id)
+    if registration.status == Status.WAITLISTED:
+        if not may_take(counts.day, in_line=True):
+            raise InvalidTransition("day full")
+        registration.event_waitlist_seq = None
+        registration.promoted_at = now
+        _transition(registration, Status.CONFIRMED, now=now, by=by, note="promoted by staff")
+        if registration.workshop_id and not may_take(workshop, in_line=True):
+            registration.workshop_waitlist_seq = _next_workshop_seq(registration.workshop_id)
+    elif registration.status == Status.CONFIRMED and registration.on_workshop_waitlist:
+        if not may_take(workshop, in_line=True):
+            raise WorkshopUnavailable(registration.workshop_id)
+        registration.workshop_waitlist_seq = None
+        registration.promoted_at = now
+        _journal(registration, now=now, by=by, note="workshop seat given by staff")
+    else:
+        raise InvalidTransition(registration.status)
+    registration.save()
+    queue_email(registration=registration, kind="status", promoted=True)
+    return registration
+
+
+@transaction.atomic
+def registration_send_link(*, registration: Registration, again: bool = True) -> None:
+    """Send the person their link again (the same link: the one they may be using still works,
+    so anyone who types their address can only send them an e-mail).
+
+    Pending: the confirmation link. Confirmed or waiting: the status e-mail with the private
+    link. Cancelled or expired: nothing (raises InvalidTransition).
+    """
+    registration = _lock_registration(registration.pk)
+    if registration.hold_is_valid:
+        queue_email(registration=registration, kind="confirm_request",
+                    token=current_link_token(registration), again=again)
+    elif registration.status in (Status.CONFIRMED, Status.WAITLISTED):
+        queue_email(registration=registration, kind="status", again=again)
+    else:
+        raise InvalidTransition(registration.status)
+
+
+
+# 4. Cancel, erase ----------------------------------------------------------------------------
 
 @transaction.atomic
 def registration_cancel(*, registration: Registration, by=None, note: str = "") -> Registration:
@@ -685,95 +587,171 @@ def registration_erase(*, registration: Registration) -> str:
     return reference
 
 
-@transaction.atomic
-def registration_change_workshop(
-    *, registration: Registration, workshop: Session | None, by=None, token: str | None = None
-) -> Registration:
-    """Move a confirmed or waiting person to another workshop (or to none).
 
-    A free seat is taken at once; when the workshop is full (or people already wait for it)
-    the person joins the end of its waiting list. Either way the seat left behind goes to the
-    first in line for the old workshop, in the same transaction. Side effect: e-mail with the
-    new situation and calendar file, with the person's link (computed by the worker from the
-    reference: `token`, the link in use, is not queued). Raises WorkshopUnavailable when the
-    workshop is not one of the event's.
-    """
-    now = timezone.now()
-    event = _lock_event(registration.event_id)
-    registration = _lock_registration(registration.pk)
-    if registration.status not in (Status.CONFIRMED, Status.WAITLISTED):
-        raise InvalidTransition(registration.status)
-    if workshop is not None and (workshop.event_id != event.pk or not workshop.is_workshop):
-        raise WorkshopUnavailable(workshop.pk)
-    if (workshop.pk if workshop else None) == registration.workshop_id:
-        return registration
-    registration.workshop = workshop
-    registration.workshop_waitlist_seq = None
-    if workshop is not None and registration.status == Status.CONFIRMED:
-        seats = _counts(event, now)["workshops"][workshop.pk]
-        if seats["taken"] >= seats["capacity"] or seats["waiting"]:
-            registration.workshop_waitlist_seq = _next_workshop_seq(workshop.pk)
-    registration.save()
-    _journal(registration, now=now, by=by,
-             note=f"workshop → {workshop.slug if workshop else '-'}")
-    # Seats freed meanwhile may go to this person at once: their own e-mail says so.
-    promoted, _ = _fill_waitlists(event, now, quiet_for=registration.pk)
-    registration = next((r for r in promoted if r.pk == registration.pk), registration)
-    queue_email(registration=registration, kind="status", token=token, changed=True)
-    return registration
-
+# 5. Expiry and the waiting lists -------------------------------------------------------------
 
 @transaction.atomic
-def registration_promote(*, registration: Registration, by=None) -> Registration:
-    """Staff: give a seat to this waiting person now (ahead of the line) if a seat is free.
+def registration_expire_holds(*, event_id: int) -> list[Registration]:
+    """Mark the holds that ran out as expired and give their seats to the first in line.
 
-    Raises WorkshopUnavailable / InvalidTransition when there is no free seat or nothing to do.
-    Side effect: e-mail to the person with their ticket.
+    Run by the worker when a hold ends (`tasks.expire_hold`, queued with the registration),
+    so statuses read right and waiting people are promoted on time. Seat counts never
+    depended on it: they ignore holds that ran out. Returns the registrations promoted.
     """
+    event = _lock_event(event_id)
     now = timezone.now()
-    event = _lock_event(registration.event_id)
-    registration = _lock_registration(registration.pk)
+    _expire_stale_holds(event, now)
+    promoted, _ = _fill_waitlists(event, now)
+    return promoted
+
+
+def _expire_stale_holds(event: Event, now, *, email: str | None = None) -> None:
+    """Mark holds that ran out as expired (seat counts already ignore them); with `email`,
+    only that address's (the caller passes a `now` a little ahead: see _RESEND_MARGIN).
+
+    Also frees the e-mail address for the one-active-registration constraint. One UPDATE for
+    them all, on the statuses the transition table lets expire (`statuses_before`).
+    """
+    stale = Registration.objects.filter(
+        event=event, status__in=Registration.statuses_before(Status.EXPIRED),
+        hold_expires_at__lte=now)
+    if email is not None:
+        stale = stale.alias(address=Lower("email")).filter(address=Lower(Value(email)))
+    stale = list(stale.values_list("pk", "status"))
+    if not stale:
+        return
+    at = min(now, timezone.now())
+    Registration.objects.filter(pk__in=[pk for pk, _ in stale]).update(
+        status=Status.EXPIRED, expired_at=at, hold_network="", updated_at=timezone.now())
+    RegistrationTransition.objects.bulk_create([
+        RegistrationTransition(registration_id=pk, from_status=status,
+                               to_status=Status.EXPIRED, at=at, note="hold expired")
+        for pk, status in stale
+    ])
+
+
+def _fill_waitlists(
+    event: Event, now, *, quiet_for: int | None = None
+) -> tuple[list[Registration], Counts]:
+    """Give free seats to the first in line, day then workshops. Caller holds the event lock.
+
+    The line is the one people see (`seats.WAITS_FOR_DAY`): someone who has not confirmed
+    yet keeps their place and gets the seat under their hold. Returns the registrations
+    promoted, each confirmed one told by e-mail (except `quiet_for`, the registration whose
+    own e-mail the caller is about to send; pending ones get their ticket when they confirm),
+    and the seat counts after.
+    """
     counts = _counts(event, now)
-    if registration.status == Status.WAITLISTED:
-        if counts["taken"] >= event.plenary_capacity:
-            raise InvalidTransition("day full")
+    promoted = _fill_day(event, counts, now)
+    for registration in _fill_workshops(event, counts, now):
+        if registration not in promoted:
+            promoted.append(registration)
+    for registration in promoted:
+        if registration.pk != quiet_for and registration.status != Status.PENDING:
+            queue_email(registration=registration, kind="status", promoted=True)
+    return promoted, (_counts(event, now) if promoted else counts)
+
+
+def _fill_day(event: Event, counts: Counts, now) -> list[Registration]:
+    """The day's free seats to the first on its line; each one's workshop seat if they may
+    take it, else a place at the end of that workshop's line (served by `_fill_workshops`)."""
+    if not (counts.day.waiting and may_take(counts.day, in_line=True)):
+        return []
+    line = Registration.objects.filter(event=event).on_event_waitlist(now).select_for_update()
+    promoted = list(line[:counts.day.free])
+    for registration in promoted:
         registration.event_waitlist_seq = None
         registration.promoted_at = now
-        _transition(registration, Status.CONFIRMED, now=now, by=by, note="promoted by staff")
+        if registration.status == Status.PENDING:
+            # First in line but not confirmed yet: the seat is held under their hold;
+            # confirming turns it into a ticket (no e-mail until then).
+            _journal(registration, now=now, note="seat from waiting list, to confirm")
+        else:
+            _transition(registration, Status.CONFIRMED, now=now,
+                        note="promoted from waiting list")
         if registration.workshop_id:
-            seats = counts["workshops"][registration.workshop_id]
-            if seats["taken"] >= seats["capacity"]:
-                registration.workshop_waitlist_seq = _next_workshop_seq(registration.workshop_id)
-    elif registration.status == Status.CONFIRMED and registration.on_workshop_waitlist:
-        seats = counts["workshops"][registration.workshop_id]
-        if seats["taken"] >= seats["capacity"]:
-            raise WorkshopUnavailable(registration.workshop_id)
-        registration.workshop_waitlist_seq = None
-        registration.promoted_at = now
-        _journal(registration, now=now, by=by, note="workshop seat given by staff")
-    else:
-        raise InvalidTransition(registration.status)
-    registration.save()
-    queue_email(registration=registration, kind="status", promoted=True)
-    return registration
+            workshop = counts.workshops.get(registration.workshop_id)
+            if may_take(workshop):
+                workshop.taken += 1
+            else:  # behind those already waiting for it
+                registration.workshop_waitlist_seq = _next_workshop_seq(
+                    registration.workshop_id)
+                if workshop:
+                    workshop.waiting += 1
+        registration.save()
+    return promoted
+
+
+def _fill_workshops(event: Event, counts: Counts, now) -> list[Registration]:
+    """Each workshop's free seats to the first on its line."""
+    promoted = []
+    for workshop_id, workshop in counts.workshops.items():
+        if not (workshop.waiting and may_take(workshop, in_line=True)):
+            continue
+        line = (Registration.objects.filter(event=event)
+                .on_workshop_waitlist(workshop_id, now).select_for_update())
+        for registration in line[:workshop.free]:
+            registration.workshop_waitlist_seq = None
+            registration.promoted_at = now
+            registration.save(update_fields=["workshop_waitlist_seq", "promoted_at", "updated_at"])
+            _journal(registration, now=now, note="workshop seat from waiting list")
+            promoted.append(registration)
+    return promoted
+
+
+# 6. The day: reminders, attestation, the welcome desk; then anonymisation -------------------
+
+@transaction.atomic
+def registration_claim_reminder(*, registration_id: int, now=None) -> bool:
+    """Mark the registration reminded and queue its reminder, once and only once.
+
+    The claim is one UPDATE … WHERE reminded_at IS NULL: of two runs of `send_reminders`
+    (twice in a day, or at the same time), the second finds the row taken (PostgreSQL
+    makes it wait for the first one's commit, then re-reads the condition) and sends
+    nothing. The e-mail task row is written in the same transaction as the claim.
+    Returns whether this call sent it. Side effect: the reminder e-mail.
+    """
+    now = now or timezone.now()
+    claimed = Registration.objects.filter(
+        pk=registration_id, reminded_at__isnull=True,
+        status__in=[Status.CONFIRMED, Status.WAITLISTED],
+    ).update(reminded_at=now, updated_at=now)
+    if not claimed:
+        return False
+    reference = Registration.objects.filter(pk=registration_id).values_list(
+        "reference", flat=True).get()
+    queue_email(registration=Registration(reference=reference), kind="reminder")
+    return True
 
 
 @transaction.atomic
-def registration_send_link(*, registration: Registration, again: bool = True) -> None:
-    """Send the person their link again (the same link: the one they may be using still works,
-    so anyone who types their address can only send them an e-mail).
+def registration_send_attestation(*, registration: Registration, by=None) -> None:
+    """E-mail the certificate of attendance (PDF). Raises InvalidTransition when no arrival
+    was recorded for this registration. Side effect: the e-mail, rendered by the worker."""
+    if not Registration.objects.filter(pk=registration.pk, checked_in_at__isnull=False).exists():
+        raise InvalidTransition("no arrival recorded")
+    queue_email(registration=registration, kind="attestation")
 
-    Pending: the confirmation link. Confirmed or waiting: the status e-mail with the private
-    link. Cancelled or expired: nothing (raises InvalidTransition).
+
+
+@transaction.atomic
+def registration_check_in(*, registration: Registration, by=None) -> bool:
+    """Day-of arrival at the welcome desk. Only a confirmed registration gets in.
+
+    Returns False when the person had already been checked in (the desk says when); raises
+    InvalidTransition for a registration that is not confirmed (cancelled, waiting…). The
+    arrival is journalled as the step `confirmed → confirmed` of the transition table.
     """
     registration = _lock_registration(registration.pk)
-    if registration.hold_is_valid:
-        queue_email(registration=registration, kind="confirm_request",
-                    token=current_link_token(registration), again=again)
-    elif registration.status in (Status.CONFIRMED, Status.WAITLISTED):
-        queue_email(registration=registration, kind="status", again=again)
-    else:
+    if registration.status != Status.CONFIRMED:
         raise InvalidTransition(registration.status)
+    if registration.checked_in_at:
+        return False
+    now = timezone.now()
+    registration.checked_in_at = now
+    registration.save(update_fields=["checked_in_at", "updated_at"])
+    _transition(registration, Status.CONFIRMED, now=now, by=by, note="check-in")
+    return True
 
 
 def registrations_to_anonymise(*, today: dt.date | None = None):
@@ -811,52 +789,124 @@ def registration_purge_expired(*, today: dt.date | None = None) -> int:
     return count
 
 
-@transaction.atomic
-def registration_claim_reminder(*, registration_id: int, now=None) -> bool:
-    """Mark the registration reminded and queue its reminder, once and only once.
 
-    The claim is one UPDATE … WHERE reminded_at IS NULL: of two runs of `send_reminders`
-    (twice in a day, or at the same time), the second finds the row taken (PostgreSQL
-    makes it wait for the first one's commit, then re-reads the condition) and sends
-    nothing. The e-mail task row is written in the same transaction as the claim.
-    Returns whether this call sent it. Side effect: the reminder e-mail.
+# The machinery shared by the steps above -----------------------------------------------------
+
+def _lock_event(event_id: int) -> Event:
+    """Lock the event row; read only what the seat rules need (the row is wide: translations).
+
+    The other fields are deferred, as with `.only()`: reading one loads it.
     """
-    now = now or timezone.now()
-    claimed = Registration.objects.filter(
-        pk=registration_id, reminded_at__isnull=True,
-        status__in=[Status.CONFIRMED, Status.WAITLISTED],
-    ).update(reminded_at=now, updated_at=now)
-    if not claimed:
-        return False
-    reference = Registration.objects.filter(pk=registration_id).values_list(
-        "reference", flat=True).get()
-    queue_email(registration=Registration(reference=reference), kind="reminder")
-    return True
+    rows = sql.rows(sql.locking(f"SELECT id, {', '.join(_EVENT_SEAT_COLUMNS)} "
+                          f"FROM {Event._meta.db_table} WHERE id = %s"), [event_id])
+    if not rows:
+        raise Event.DoesNotExist(event_id)
+    return Event.from_db(connection.alias, ["id", *_EVENT_SEAT_COLUMNS],
+                         [sql.aware(value) for value in rows[0]])
 
 
-@transaction.atomic
-def registration_send_attestation(*, registration: Registration, by=None) -> None:
-    """E-mail the certificate of attendance (PDF). Raises InvalidTransition when no arrival
-    was recorded for this registration. Side effect: the e-mail, rendered by the worker."""
-    if not Registration.objects.filter(pk=registration.pk, checked_in_at__isnull=False).exists():
-        raise InvalidTransition("no arrival recorded")
-    queue_email(registration=registration, kind="attestation")
+def _lock_registration(registration_id: int) -> Registration:
+    return (
+        Registration.objects.select_for_update(of=("self",))
+        .select_related("event", "workshop").get(pk=registration_id)
+    )
 
 
-@transaction.atomic
-def registration_check_in(*, registration: Registration, by=None) -> bool:
-    """Day-of arrival at the welcome desk. Only a confirmed registration gets in.
 
-    Returns False when the person had already been checked in (the desk says when); raises
-    InvalidTransition for a registration that is not confirmed (cancelled, waiting…).
-    """
-    registration = _lock_registration(registration.pk)
-    if registration.status != Status.CONFIRMED:
-        raise InvalidTransition(registration.status)
-    if registration.checked_in_at:
-        return False
-    now = timezone.now()
-    registration.checked_in_at = now
-    registration.save(update_fields=["checked_in_at", "updated_at"])
-    _journal(registration, now=now, by=by, note="check-in")
-    return True
+def _transition(registration: Registration, to_status: str, *, now, by=None, note="") -> None:
+    """Apply and journal one step of the state machine, `Registration.TRANSITIONS` (raises
+    InvalidTransition if the table does not allow it). A step to the same status (the table
+    lists those allowed) only writes the journal line."""
+    from_status = registration.status
+    if to_status not in Registration.TRANSITIONS[from_status]:
+        raise InvalidTransition(f"{from_status} → {to_status}")
+    registration.status = to_status
+    field = {
+        Status.CONFIRMED: "confirmed_at", Status.WAITLISTED: "waitlisted_at",
+        Status.CANCELLED: "cancelled_at", Status.EXPIRED: "expired_at",
+    }.get(to_status)
+    if field and to_status != from_status:
+        setattr(registration, field, now)
+    _write_journal(registration, from_status, to_status, now=now, by=by, note=note)
+
+
+def _journal(registration: Registration, *, now, by=None, note: str) -> None:
+    """Journal a change that keeps the status (a seat given, a workshop changed…)."""
+    _transition(registration, registration.status, now=now, by=by, note=note)
+
+
+_JOURNAL_SQL = (
+    f"INSERT INTO {RegistrationTransition._meta.db_table} "
+    "(registration_id, from_status, to_status, at, by_id, note) VALUES (%s, %s, %s, %s, %s, %s)"
+)
+
+
+def _write_journal(registration, from_status, to_status, *, now, by, note) -> None:
+    """One `RegistrationTransition` row (plain SQL: written by every submission and
+    confirmation, see the hot-path note above)."""
+    by_id = by.pk if by is not None and by.is_authenticated else None
+    sql.rows(_JOURNAL_SQL, [registration.pk, from_status, to_status, sql.db_datetime(now), by_id,
+                            note[:200]])
+
+
+# One query under the lock: each workshop's capacity, then the seats held (day and workshop)
+# and the people waiting (`seats.py`: pending people keep their place in line). Only rows
+# that may hold a seat are read: the condition of the partial index
+# `registration_seat_holders` (the day-seat rule without the clock, as the index is built)
+# comes first, so the planner uses the index; the day's list is only probed. The work is
+# bounded by the capacities, not by the length of the waiting lists, which grow fastest
+# during a rush. Statuses are written into the text (constants), so a prepared plan still
+# uses the index.
+_COUNTS_SQL = f"""
+WITH held AS (
+  SELECT workshop_id, COUNT(*) AS day,
+    COUNT(*) FILTER (WHERE {seats.HOLDS_WORKSHOP.sql()}) AS seated,
+    COUNT(*) FILTER (WHERE {seats.WAITS_FOR_WORKSHOP.sql()}) AS ws_waiting
+  FROM {_REGISTRATION}
+  WHERE event_id = %(event)s AND {seats.HOLDS_DAY.sql(now=None)} AND {seats.HOLDS_DAY.sql()}
+  GROUP BY workshop_id
+)
+SELECT s.id, s.capacity, 0, COALESCE(h.seated, 0), COALESCE(h.ws_waiting, 0),
+  COALESCE((SELECT workshop_waitlist_seq FROM {_REGISTRATION} WHERE workshop_id = s.id
+            AND workshop_waitlist_seq IS NOT NULL ORDER BY workshop_waitlist_seq DESC LIMIT 1), 0)
+FROM {Session._meta.db_table} s LEFT JOIN held h ON h.workshop_id = s.id
+WHERE s.event_id = %(event)s AND s.kind = '{Session.Kind.WORKSHOP}'
+UNION ALL
+SELECT NULL, NULL, COALESCE(SUM(day), 0), 0, 0, 0 FROM held  -- whatever the session now is
+UNION ALL
+SELECT NULL, NULL, 0, 0,
+  CASE WHEN EXISTS (SELECT 1 FROM {_REGISTRATION} WHERE event_id = %(event)s
+                    AND {seats.WAITS_FOR_DAY.sql()}) THEN 1 ELSE 0 END,
+  COALESCE((SELECT event_waitlist_seq FROM {_REGISTRATION} WHERE event_id = %(event)s
+            AND event_waitlist_seq IS NOT NULL ORDER BY event_waitlist_seq DESC LIMIT 1), 0)
+"""
+
+
+def _counts(event: Event, now) -> Counts:
+    """The seats of the day and of each workshop (`seats.Seats`: capacity, taken, whether
+    anybody waits, the last number given on the line), under the event lock (`event` is the
+    locked row: its capacity). One short query: it runs on every seat-changing write."""
+    counts = Counts(day=Seats(capacity=event.plenary_capacity), workshops={})
+    params = {"event": event.pk, "now": sql.db_datetime(now)}
+    for workshop_id, capacity, day, seated, waiting, last_seq in sql.rows(_COUNTS_SQL, params):
+        counts.day.taken += day
+        if workshop_id is None:
+            counts.day.waiting = counts.day.waiting or waiting
+            counts.day.last_seq = max(counts.day.last_seq, last_seq)
+        else:
+            counts.workshops[workshop_id] = Seats(capacity=capacity, taken=seated,
+                                                  waiting=waiting, last_seq=last_seq)
+    return counts
+
+
+def _last_seq(column: str, owner: str, owner_id: int) -> int:
+    """Last number on a waiting list: the end of its index, where MAX() would read it all."""
+    rows = sql.rows(f"SELECT {column} FROM {_REGISTRATION} WHERE {owner} = %s "
+                 f"AND {column} IS NOT NULL ORDER BY {column} DESC LIMIT 1", [owner_id])
+    return rows[0][0] if rows else 0
+
+
+def _next_workshop_seq(workshop_id: int) -> int:
+    """Next number on a workshop's waiting list (caller holds the event lock)."""
+    return _last_seq("workshop_waitlist_seq", "workshop_id", workshop_id) + 1
+

@@ -10,8 +10,9 @@ import threading
 import pytest
 from django.core import mail
 from django.db import connection
+from django.utils import timezone
 
-from registrations import services
+from registrations import seats, services
 from registrations.models import Registration
 from tests.factories import EventFactory, WorkshopFactory
 
@@ -86,7 +87,8 @@ def test_fifty_parallel_submissions_for_five_seats():
     services.registration_cancel(registration=seated[0])
     first_in_line = Registration.objects.get(pk=waiting[0].pk)
     assert first_in_line.has_workshop_seat
-    assert Registration.objects.holding_workshop().filter(workshop=workshop).count() == 5
+    assert Registration.objects.filter(seats.HOLDS_WORKSHOP.q(timezone.now()),
+                                       workshop=workshop).count() == 5
     assert [m.to for m in mail.outbox if "Une place s'est libérée" in m.subject] == [
         [first_in_line.email]]
     assert waitlist_position(Registration.objects.get(pk=waiting[1].pk)) == 1
@@ -97,7 +99,7 @@ def test_parallel_submissions_for_a_small_room():
     in_parallel([submit(event, None, n) for n in range(20)])
     registrations = list(Registration.objects.order_by("pk"))
     assert len(registrations) == 20
-    assert Registration.objects.holding_day().count() == 5
+    assert Registration.objects.filter(seats.HOLDS_DAY.q(timezone.now())).count() == 5
     assert [r.event_waitlist_seq for r in registrations] == [None] * 5 + list(range(1, 16))
 
 

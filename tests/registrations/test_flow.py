@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.dateformat import format as date_format
 
-from registrations import services
+from registrations import seats, services
 from registrations.models import Registration
 from registrations.tickets import ticket_reference_from_payload
 
@@ -138,7 +138,8 @@ def test_manage_page_offers_a_full_workshops_waiting_list(client, workshops, for
     registration = Registration.objects.get(email="awa@example.org")
     assert registration.workshop == parents and registration.on_workshop_waitlist
     assert registration.has_day_seat  # the day ticket stays
-    assert secteurs.pk not in [r.workshop_id for r in Registration.objects.holding_workshop()]
+    holding = Registration.objects.filter(seats.HOLDS_WORKSHOP.q(timezone.now()))
+    assert secteurs.pk not in [r.workshop_id for r in holding]
 
 
 def test_ticket_qr_payload_is_signed_reference(client, event, form_data,

@@ -7,7 +7,7 @@ from django.core import mail
 from django.utils import timezone
 
 from program.models import Session
-from registrations import services
+from registrations import seats, services
 from registrations.models import Registration, hash_token, link_token
 from registrations.selectors import (
     event_registration_state,
@@ -53,19 +53,20 @@ def test_seat_counts_sql_matches_the_model_rules(event, workshops):
                         workshop=secteurs)
     RegistrationFactory(event=event, status=Status.CANCELLED, workshop=parents)
     RegistrationFactory(event=event, status=Status.EXPIRED, workshop=parents)
-    counts = services._counts(event, timezone.now())
-    assert counts["taken"] == Registration.objects.holding_day().count() == 3
+    now = timezone.now()
+    counts = services._counts(event, now)
+    assert counts.day.taken == Registration.objects.filter(seats.HOLDS_DAY.q(now)).count() == 3
     annotated = {s.pk: s.seats_taken for s in Session.objects.annotate(
         seats_taken=workshop_seats_taken())}
-    assert counts["workshops"][parents.pk]["taken"] == annotated[parents.pk] == 1
-    assert counts["workshops"][secteurs.pk]["taken"] == annotated[secteurs.pk] == 1
-    assert counts["workshops"][parents.pk]["waiting"] == 1
-    assert counts["waiting"] is True
+    assert counts.workshops[parents.pk].taken == annotated[parents.pk] == 1
+    assert counts.workshops[secteurs.pk].taken == annotated[secteurs.pk] == 1
+    assert counts.workshops[parents.pk].waiting == 1
+    assert counts.day.waiting
     assert event_seats_left(event) == event.plenary_capacity - 3
     # The last number given on each line, whoever holds it now (the next one follows it).
-    assert counts["last_event_seq"] == 2
-    assert counts["workshops"][parents.pk]["last_seq"] == 1
-    assert counts["workshops"][secteurs.pk]["last_seq"] == 0
+    assert counts.day.last_seq == 2
+    assert counts.workshops[parents.pk].last_seq == 1
+    assert counts.workshops[secteurs.pk].last_seq == 0
 
 
 def test_day_seats_count_whatever_the_session_has_become(event, workshops):
@@ -75,9 +76,10 @@ def test_day_seats_count_whatever_the_session_has_become(event, workshops):
     RegistrationFactory(event=event, workshop=secteurs, status=Status.PENDING,
                         confirmed_at=None)
     Session.objects.filter(pk=secteurs.pk).update(kind=Session.Kind.PLENARY, capacity=None)
-    counts = services._counts(event, timezone.now())
-    assert counts["taken"] == Registration.objects.holding_day().count() == 2
-    assert secteurs.pk not in counts["workshops"]
+    now = timezone.now()
+    counts = services._counts(event, now)
+    assert counts.day.taken == Registration.objects.filter(seats.HOLDS_DAY.q(now)).count() == 2
+    assert secteurs.pk not in counts.workshops
 
 
 def test_pending_hold_counts_until_it_runs_out(event, workshops):

@@ -6,6 +6,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
+from registrations import seats
 from registrations.models import Registration
 
 pytestmark = pytest.mark.django_db
@@ -187,12 +188,12 @@ def test_one_network_cannot_hold_more_than_its_cap_of_unconfirmed_seats(
            "confirmation" in page
     assert "Réessayez dans 15 minutes." in page
     assert 'value="jetable3@gmail.com"' in page
-    assert Registration.objects.holding_day().count() == 3
+    assert Registration.objects.filter(seats.HOLDS_DAY.q(timezone.now())).count() == 3
     # The others still find seats: seven are left.
     assert submit(client, form_data, django_capture_on_commit_callbacks,
                   address="198.51.100.7", email="parent@example.org").status_code == 302
     assert Registration.objects.get(email="parent@example.org").event_waitlist_seq is None
-    assert Registration.objects.holding_day().count() == 4
+    assert Registration.objects.filter(seats.HOLDS_DAY.q(timezone.now())).count() == 4
     # A confirmation frees a place under the cap, at once.
     confirm_by_mail(client, "jetable0@gmail.com")
     assert submit(client, form_data, django_capture_on_commit_callbacks,
