@@ -1,3 +1,6 @@
+from collections.abc import Callable
+from typing import NamedTuple
+
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.template.response import TemplateResponse
@@ -16,11 +19,11 @@ from program.templatetags.colloque import long_datetime
 from . import exports, services
 from .forms import ReasonForm
 from .models import (
+    PENDING_STATUSES,
     AccreditationRequest,
     AccreditationTransition,
     PressInfo,
     PressKitDocument,
-    Status,
 )
 
 
@@ -82,7 +85,7 @@ class AccreditationRequestAdmin(admin.ModelAdmin):
         """Decision buttons on the request itself; they run the same admin actions."""
         extra_context = {
             **(extra_context or {}),
-            "pending_statuses": [Status.SUBMITTED, Status.INFO_REQUESTED],
+            "pending_statuses": PENDING_STATUSES,
             "decision_actions": [
                 ("approve_selected", _("Accorder")),
                 ("request_info_selected", _("Demander des informations")),
@@ -126,15 +129,9 @@ class AccreditationRequestAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Accorder l'accréditation"), permissions=["change"])
     def approve_selected(self, request, queryset):
-        done = 0
-        for accreditation in queryset.select_related("event"):
-            try:
-                services.accreditation_approve(accreditation=accreditation, actor=request.user)
-            except services.AccreditationError as exc:
-                self.message_user(request, str(exc), messages.ERROR)
-            else:
-                done += 1
-                self._journal(request, accreditation, _("accordée"))
+        done = self._decide(request, queryset, _("accordée"), lambda accreditation:
+                            services.accreditation_approve(accreditation=accreditation,
+                                                           actor=request.user))
         if done:
             self.message_user(request, ngettext(
                 "%(count)d accréditation accordée ; le badge a été envoyé.",
@@ -144,26 +141,12 @@ class AccreditationRequestAdmin(admin.ModelAdmin):
     @admin.action(description=_("Demander des informations complémentaires…"),
                   permissions=["change"])
     def request_info_selected(self, request, queryset):
-        return self._with_message(
-            request, queryset, action="request_info_selected",
-            title=_("Demander des informations complémentaires"),
-            service=lambda a, msg: services.accreditation_request_info(
-                accreditation=a, actor=request.user, message=msg),
-            decision=_("informations demandées"),
-            done_message=_("Demande d'informations envoyée à %(count)d journaliste(s)."),
-        )
+        return self._with_message(request, queryset, MESSAGE_DECISIONS["request_info_selected"])
 
     @admin.action(description=_("Refuser l'accréditation (motif requis)…"),
                   permissions=["change"])
     def reject_selected(self, request, queryset):
-        return self._with_message(
-            request, queryset, action="reject_selected",
-            title=_("Refuser l'accréditation"),
-            service=lambda a, msg: services.accreditation_reject(
-                accreditation=a, actor=request.user, reason=msg),
-            decision=_("refusée"),
-            done_message=_("%(count)d accréditation(s) refusée(s)."),
-        )
+        return self._with_message(request, queryset, MESSAGE_DECISIONS["reject_selected"])
 
     @admin.action(description=_("Télécharger les données de la personne (JSON)"),
                   permissions=["view"])
@@ -202,30 +185,65 @@ class AccreditationRequestAdmin(admin.ModelAdmin):
                      description=_("Demandes d'accréditation n° %(numbers)s") % {
                          "numbers": numbers})
 
-    def _with_message(self, request, queryset, *, action, title, service, done_message,
-                      decision):
+    def _decide(self, request, queryset, decision, decide) -> int:
+        """`decide` each selected request; a refusal is said to staff, each decision goes to
+        the staff journal. Returns how many were decided."""
+        done = 0
+        for accreditation in queryset.select_related("event"):
+            try:
+                decide(accreditation)
+            except services.AccreditationError as exc:
+                self.message_user(request, str(exc), messages.ERROR)
+            else:
+                done += 1
+                self._journal(request, accreditation, decision)
+        return done
+
+    def _with_message(self, request, queryset, step: "MessageDecision"):
         """Intermediate page asking for the reason or the question, then apply it."""
         form = ReasonForm(request.POST if "apply" in request.POST else None)
         if form.is_bound and form.is_valid():
-            done = 0
-            for accreditation in queryset.select_related("event"):
-                try:
-                    service(accreditation, form.cleaned_data["message"])
-                except services.AccreditationError as exc:
-                    self.message_user(request, str(exc), messages.ERROR)
-                else:
-                    done += 1
-                    self._journal(request, accreditation, decision)
+            message = form.cleaned_data["message"]
+            done = self._decide(request, queryset, step.decision, lambda accreditation:
+                                step.service(accreditation, request.user, message))
             if done:
-                self.message_user(request, done_message % {"count": done}, messages.SUCCESS)
+                self.message_user(request, step.done_message % {"count": done},
+                                  messages.SUCCESS)
             return None
         return TemplateResponse(request, "press/admin/reason.html", {
             **self.admin_site.each_context(request),
-            "title": title,
+            "title": step.title,
             "opts": self.model._meta,
             "queryset": queryset,
             "form": form,
-            "action": action,
+            "action": step.action,
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-            "pending_statuses": [Status.SUBMITTED, Status.INFO_REQUESTED],
+            "pending_statuses": PENDING_STATUSES,
         })
+
+
+class MessageDecision(NamedTuple):
+    """A decision whose message staff write on an intermediate page, sent to the journalist."""
+
+    action: str
+    title: str
+    service: Callable  # (accreditation, staff member, message)
+    decision: str  # for the staff journal
+    done_message: str
+
+
+MESSAGE_DECISIONS = {step.action: step for step in [
+    MessageDecision(
+        "request_info_selected", _("Demander des informations complémentaires"),
+        lambda accreditation, user, message: services.accreditation_request_info(
+            accreditation=accreditation, actor=user, message=message),
+        _("informations demandées"),
+        _("Demande d'informations envoyée à %(count)d journaliste(s)."),
+    ),
+    MessageDecision(
+        "reject_selected", _("Refuser l'accréditation"),
+        lambda accreditation, user, message: services.accreditation_reject(
+            accreditation=accreditation, actor=user, reason=message),
+        _("refusée"), _("%(count)d accréditation(s) refusée(s)."),
+    ),
+]}

@@ -11,7 +11,7 @@ from colloque.text import (
     validate_single_line,
 )
 
-from .documents import MAX_DOCUMENT_BYTES, validate_document
+from .documents import validate_document
 from .models import AccreditationRequest
 
 DOCUMENT_ACCEPT = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
@@ -166,5 +166,3 @@ class ReasonForm(NormalisedTextMixin, forms.Form):
         validators=[validate_multiline],
     )
 
-
-MAX_DOCUMENT_MB = MAX_DOCUMENT_BYTES // (1024 * 1024)

@@ -157,6 +157,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     Status.REJECTED: frozenset(),
 }
 FINAL_STATUSES = frozenset({Status.APPROVED, Status.REJECTED})
+PENDING_STATUSES = frozenset({Status.SUBMITTED, Status.INFO_REQUESTED})  # staff decide
 
 
 class AccreditationQuerySet(models.QuerySet):

@@ -283,17 +283,33 @@ def accreditation_approve(
     return accreditation
 
 
+def _required(text: str, missing) -> str:
+    """`text` trimmed; AccreditationError(`missing`) when nothing is left."""
+    text = (text or "").strip()
+    if not text:
+        raise AccreditationError(missing)
+    return text
+
+
+def _decide_with_message(
+    accreditation: AccreditationRequest, to_status: str, *, actor: AbstractBaseUser,
+    message: str, missing: str, template: str,
+) -> AccreditationRequest:
+    """A decision staff explain to the journalist: the message is required, journalled as
+    the step's note and given in the e-mail (`note` in `template`)."""
+    message = _required(message, missing)
+    accreditation = _transition(accreditation, to_status, by=actor, note=message)
+    _email(accreditation, template, note=message)
+    return accreditation
+
+
 @transaction.atomic
 def accreditation_reject(
     *, accreditation: AccreditationRequest, actor: AbstractBaseUser, reason: str
 ) -> AccreditationRequest:
     """Refuse the accreditation; the e-mail gives the reason and the press contact."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise AccreditationError(_("Indiquez le motif du refus."))
-    accreditation = _transition(accreditation, Status.REJECTED, by=actor, note=reason)
-    _email(accreditation, "rejected", reason=reason)
-    return accreditation
+    return _decide_with_message(accreditation, Status.REJECTED, actor=actor, message=reason,
+                                missing=_("Indiquez le motif du refus."), template="rejected")
 
 
 @transaction.atomic
@@ -301,14 +317,10 @@ def accreditation_request_info(
     *, accreditation: AccreditationRequest, actor: AbstractBaseUser, message: str
 ) -> AccreditationRequest:
     """Ask the journalist for more information; they answer through their status link."""
-    message = (message or "").strip()
-    if not message:
-        raise AccreditationError(_("Écrivez la question à poser au ou à la journaliste."))
-    accreditation = _transition(
-        accreditation, Status.INFO_REQUESTED, by=actor, note=message
-    )
-    _email(accreditation, "info_requested", message=message)
-    return accreditation
+    return _decide_with_message(
+        accreditation, Status.INFO_REQUESTED, actor=actor, message=message,
+        missing=_("Écrivez la question à poser au ou à la journaliste."),
+        template="info_requested")
 
 
 def accreditation_answer_info(
@@ -321,9 +333,7 @@ def accreditation_answer_info(
 
     A new document replaces the previous one. Nothing is stored if the document is refused.
     """
-    answer = (answer or "").strip()
-    if not answer:
-        raise AccreditationError(_("Écrivez votre réponse."))
+    answer = _required(answer, _("Écrivez votre réponse."))
     extension = validate_document(document) if document else None
     new_name = None
     try:
