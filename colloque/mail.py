@@ -16,8 +16,8 @@ task that sent the message: confirmation e-mails stay first in line.
 message): it tries the mail server at once and, if it is down, hands the message to
 `deliver_email` for the retries above, so a message costs one task instead of two.
 
-Sent once, even when the worker dies (`colloque.tasks_backend.Worker`, which runs each task
-inside `running_task()`):
+Sent once, even when the worker dies (the worker of
+`colloque/management/commands/db_worker.py` runs each task inside `running_task()`):
 - every message has a Message-ID under the site's domain, fixed before the first attempt
   and kept by its retries; a message sent by a task is named after the task's id and its
   rank in the task, so the task run again renders the same Message-ID;
