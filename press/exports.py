@@ -37,8 +37,8 @@ def security_desk_event(event_id: str | None) -> Event | None:
 def personal_data(accreditation) -> dict:
     """Everything stored about the journalist for this request (RGPD right of access), as
     their status page's JSON download and the admin's action give it: the document's name,
-    not its content; the history says who acted (« service de presse » or the journalist),
-    never a staff member's name."""
+    not its content; the history says who acted (« press office » or « journalist »), never
+    a staff member's name, and each note in words."""
     fields = ("first_name", "last_name", "email", "phone", "outlet", "media_type", "role",
               "press_card_number", "has_camera", "has_tripod", "has_lights", "crew_size",
               "interview_wishes", "language", "status", "keep_documents",
@@ -49,7 +49,8 @@ def personal_data(accreditation) -> dict:
     data["assignment_letter"] = letter.name.rsplit("/", 1)[-1] if letter else None
     data["history"] = [
         {"at": t.at, "from": t.from_status, "to": t.to_status,
-         "by": "journalist" if t.by_id is None else "press office", "message": t.note}
+         "by": "journalist" if t.by_id is None else "press office",
+         "message": str(t.note_label)}
         for t in accreditation.transitions.all()
     ]
     return data

@@ -159,6 +159,10 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 FINAL_STATUSES = frozenset({Status.APPROVED, Status.REJECTED})
 PENDING_STATUSES = frozenset({Status.SUBMITTED, Status.INFO_REQUESTED})  # staff decide
 
+# The notes the services write in the journal (stable values), and how staff read them.
+CHECK_IN_NOTE = "check-in"
+NOTE_LABELS = {CHECK_IN_NOTE: _("arrivée enregistrée à l'accueil")}
+
 
 class AccreditationQuerySet(models.QuerySet):
     def approved(self):
@@ -334,7 +338,8 @@ class AccreditationRequest(models.Model):
 class AccreditationTransition(Transition):
     """One status change of a request (`colloque.models.Transition`): `by` is null when the
     journalist acted; `note` is staff's reason or question, or the journalist's answer, as
-    typed (sent by e-mail, shown on the status page)."""
+    typed (sent by e-mail, shown on the status page), or a note of `NOTE_LABELS` (the arrival
+    at the welcome desk, a step from « approved » to itself)."""
 
     accreditation = models.ForeignKey(
         AccreditationRequest, on_delete=models.CASCADE, related_name="transitions"
@@ -347,6 +352,7 @@ class AccreditationTransition(Transition):
                             validators=[validate_multiline])
 
     status_choices = Status.choices
+    note_labels = NOTE_LABELS
     nobody = _("le ou la journaliste")
 
     class Meta(Transition.Meta):

@@ -24,7 +24,9 @@ from program.models import Event
 from .badge import stored_badge_pdf
 from .documents import random_document_name, validate_document
 from .models import (
+    CHECK_IN_NOTE,
     FINAL_STATUSES,
+    NOTE_LABELS,
     TRANSITIONS,
     AccreditationRequest,
     AccreditationTransition,
@@ -260,7 +262,8 @@ def accreditation_purge_expired(*, today: dt.date | None = None) -> int:
                     now if accreditation.assignment_letter else None),
                 anonymised_at=now, updated_at=now,
             )
-            accreditation.transitions.update(note="")
+            # What people wrote goes; the services' own notes (the arrival) stay.
+            accreditation.transitions.exclude(note__in=NOTE_LABELS).update(note="")
             count += 1
     return count
 
@@ -378,12 +381,12 @@ class BadgeNotValid(AccreditationError):
 
 @transaction.atomic
 def accreditation_check_in(*, accreditation: AccreditationRequest, by: AbstractBaseUser) -> bool:
-    """The journalist's arrival at the welcome desk, recorded once in `checked_in_at`.
+    """The journalist's arrival at the welcome desk, recorded once in `checked_in_at` and
+    journalled (approved → approved, note `CHECK_IN_NOTE`, by the desk's staff member).
 
     Locks the request, so two desks scanning the same badge record one arrival. Returns False
     when the arrival had already been recorded (`accreditation.checked_in_at` then says when);
-    raises BadgeNotValid for a request that is not approved. `by` is not stored (the request
-    has no field for it): the desk's permission is what is checked. Sends nothing.
+    raises BadgeNotValid for a request that is not approved. Sends nothing.
     """
     locked = AccreditationRequest.objects.select_for_update().get(pk=accreditation.pk)
     accreditation.status = locked.status
@@ -394,4 +397,8 @@ def accreditation_check_in(*, accreditation: AccreditationRequest, by: AbstractB
         return False
     locked.checked_in_at = accreditation.checked_in_at = timezone.now()
     locked.save(update_fields=["checked_in_at", "updated_at"])
+    AccreditationTransition.objects.create(
+        accreditation=locked, from_status=Status.APPROVED, to_status=Status.APPROVED, by=by,
+        note=CHECK_IN_NOTE,
+    )
     return True

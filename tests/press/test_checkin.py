@@ -1,12 +1,14 @@
 """Journalists' badges at the welcome desk: an approved badge gets in once, the others are
 refused in words; the badge's QR code opens the desk."""
 
+import datetime as dt
 import html
 import re
 from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.auth.models import Group
+from django.test import Client
 from django.urls import reverse
 
 from press import services
@@ -122,3 +124,29 @@ def test_the_old_badge_link_needs_the_desk_permission(client, approved, moderato
     assert moderator_client.get(old).status_code == 403  # press office, not the desk
     client.logout()
     assert client.get(old)["Location"].startswith("/admin/login/")
+
+
+def test_the_arrival_is_a_step_of_the_history_with_who_recorded_it(desk, approved,
+                                                                    staff_user):
+    desk.post(ARRIVE, {"code": f"PRESSE:{approved.checkin_token}"})
+    desk.post(ARRIVE, {"code": f"PRESSE:{approved.checkin_token}"})  # scanned twice: one step
+    arrival = approved.transitions.get(note="check-in")
+    assert (arrival.from_status, arrival.to_status, arrival.by.username) == (
+        Status.APPROVED, Status.APPROVED, "accueil")
+    press_office = Client()
+    press_office.force_login(staff_user)
+    page = text(press_office.get(reverse("admin:press_accreditationrequest_change",
+                                         args=[approved.pk])))
+    assert "arrivée enregistrée à l'accueil" in page and "check-in" not in page
+
+
+def test_anonymisation_keeps_the_arrival_and_erases_what_people_wrote(approved, event,
+                                                                       staff_user, settings):
+    services.accreditation_check_in(accreditation=approved, by=staff_user)
+    asked = AccreditationFactory(event=event)
+    services.accreditation_request_info(accreditation=asked, actor=staff_user,
+                                        message="Quel sujet, Léa ?")
+    later = event.date + dt.timedelta(days=settings.PERSONAL_DATA_RETENTION_DAYS + 1)
+    assert services.accreditation_purge_expired(today=later) == 2
+    assert approved.transitions.last().note_label == "arrivée enregistrée à l'accueil"
+    assert asked.transitions.last().note == ""
