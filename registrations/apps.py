@@ -13,7 +13,11 @@ class RegistrationsConfig(AppConfig):
         from program.seat_counts import count_seats_with
 
         from .selectors import event_seats_left, workshop_seats_taken
-        from .tasks import seats_may_have_changed
+        from .services import registration_expire_holds
+        from .tasks import expire_holds_with, seats_may_have_changed
+
+        # The expiry task runs the service (which queues this app's e-mail tasks).
+        expire_holds_with(registration_expire_holds)
 
         # The programme pages show the seats left: counted by the rule of this app.
         count_seats_with(workshop_seats_taken=workshop_seats_taken,

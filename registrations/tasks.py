@@ -82,11 +82,19 @@ def send_registration_email(
 @task(priority=-10)
 def expire_hold(*, event_id: int) -> str:
     """When a hold ends, or staff change capacities: expire what ran out and give the free
-    seats to the first in line (see services.registration_expire_holds)."""
-    from .services import registration_expire_holds
-
-    promoted = registration_expire_holds(event_id=event_id)
+    seats to the first in line (`services.registration_expire_holds`, given at start-up)."""
+    promoted = _expire_holds["run"](event_id=event_id)
     return f"{len(promoted)} promoted"
+
+
+# `services.registration_expire_holds`, given by `apps.RegistrationsConfig.ready`
+# (`expire_holds_with`): the services queue this module's tasks, so this module does not
+# import them back.
+_expire_holds = {}
+
+
+def expire_holds_with(function) -> None:
+    _expire_holds["run"] = function
 
 
 def seats_may_have_changed(sender, instance, created=False, raw=False, **kwargs) -> None:
