@@ -23,9 +23,9 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen import canvas
 
 from colloque.mail import recomputable
-from registrations.tickets import desk_url
+from colloque.tokens import desk_url
 
-from .models import AccreditationRequest
+from .models import AccreditationRequest, current_tokens
 
 BADGE_PREFIX = "PRESSE:"
 
@@ -106,8 +106,6 @@ def badge_pdf(accreditation: AccreditationRequest) -> bytes:
 def stored_badge_pdf(pk: int) -> bytes | None:
     """The badge of request `pk`, drawn when the approval e-mail is delivered: a queued
     message names it instead of holding its check-in code. None once the request is gone."""
-    from .services import current_tokens
-
     accreditation = (AccreditationRequest.objects.select_related("event")
                      .filter(pk=pk, anonymised_at__isnull=True).first())
     if accreditation is None:

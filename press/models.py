@@ -18,8 +18,8 @@ from django.utils.translation import gettext_lazy as _
 
 from colloque.models import Transition
 from colloque.text import validate_multiline, validate_single_line
+from colloque.tokens import hash_token
 from program.models import Event
-from registrations.models import hash_token
 
 
 def private_storage():
@@ -45,7 +45,7 @@ def press_token(kind: str, pk: int) -> str:
     (`token_hash`, `checkin_token_hash`): a database leak opens no status page and passes
     no badge at the desk, yet every e-mail and the badge page can give the same token again.
     Changing SECRET_KEY changes the tokens: the next e-mail brings the digests in line
-    (`services.current_tokens`).
+    (`current_tokens`).
     """
     digest = salted_hmac(f"press.{kind}", str(pk), algorithm="sha256").digest()
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
@@ -55,6 +55,19 @@ def token_digests(pk: int) -> dict[str, str]:
     """The stored digests of request `pk`'s two tokens, by field name."""
     return {"token_hash": hash_token(press_token("status", pk)),
             "checkin_token_hash": hash_token(press_token("checkin", pk))}
+
+
+def current_tokens(accreditation: "AccreditationRequest") -> None:
+    """Bring the stored digests in line with the request's tokens before they are given
+    (an e-mail, a badge): they differ only after SECRET_KEY has changed, and the links then
+    change too; the e-mail being sent carries the new one."""
+    digests = token_digests(accreditation.pk)
+    if accreditation.anonymised_at or all(
+            getattr(accreditation, field) == value for field, value in digests.items()):
+        return
+    for field, value in digests.items():
+        setattr(accreditation, field, value)
+    AccreditationRequest.objects.filter(pk=accreditation.pk).update(**digests)
 
 
 DEFAULT_PERSONALITY = (

@@ -32,6 +32,7 @@ from .models import (
     AccreditationTransition,
     PressInfo,
     Status,
+    current_tokens,
     token_digests,
     unusable_digest,
 )
@@ -66,19 +67,6 @@ def _absolute(path: str) -> str:
 def _status_url(accreditation: AccreditationRequest) -> str:
     with translation.override(accreditation.language):
         return _absolute(reverse("press:status", kwargs={"token": accreditation.token}))
-
-
-def current_tokens(accreditation: AccreditationRequest) -> None:
-    """Bring the stored digests in line with the request's tokens before they are given
-    (an e-mail, a badge): they differ only after SECRET_KEY has changed, and the links then
-    change too; the e-mail being sent carries the new one."""
-    digests = token_digests(accreditation.pk)
-    if accreditation.anonymised_at or all(
-            getattr(accreditation, field) == value for field, value in digests.items()):
-        return
-    for field, value in digests.items():
-        setattr(accreditation, field, value)
-    AccreditationRequest.objects.filter(pk=accreditation.pk).update(**digests)
 
 
 @recomputable

@@ -19,7 +19,6 @@ granted the lock to the submissions: first come, first served.
 """
 
 import base64
-import hashlib
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -32,14 +31,10 @@ from django.utils.translation import gettext_lazy as _
 
 from colloque.models import Transition
 from colloque.text import validate_multiline, validate_single_line
+from colloque.tokens import hash_token  # noqa: F401  (services and e-mails read it here)
 from program.models import Event, Session
 
 from . import seats
-
-
-def hash_token(token: str) -> str:
-    """Tokens are stored as SHA-256 digests: a database leak exposes no usable link."""
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def link_token(reference: str) -> str:

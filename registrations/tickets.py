@@ -9,14 +9,13 @@ the link existed hold the bare `COLLOQUE:…` code, which the desk still reads.
 
 import functools
 import io
-from urllib.parse import parse_qs, quote, urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import segno
 from django.conf import settings
 from django.core import signing
-from django.urls import reverse
-from django.utils import translation
 
+from colloque.tokens import desk_url
 from program.calendar import calendar_file, event_uid, session_uid, vevent
 
 from .models import Registration
@@ -36,18 +35,6 @@ def ticket_reference_from_payload(payload: str) -> str | None:
         return signing.Signer(salt=_SIGNER_SALT).unsign(payload.removeprefix("COLLOQUE:"))
     except signing.BadSignature:
         return None
-
-
-def desk_url(code: str) -> str:
-    """The welcome desk's absolute address opening `code` (a ticket's or a badge's code).
-
-    Always the French page: staff work in French, and the link must not depend on the
-    language of the e-mail it was sent in. The colons of the code are left as they are
-    (allowed in a query), which keeps the QR code small.
-    """
-    with translation.override("fr"):
-        path = reverse("registrations:checkin")
-    return f"{settings.SITE_URL}{path}?code={quote(code, safe=':')}"
 
 
 def ticket_url(registration: Registration) -> str:
