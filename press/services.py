@@ -1,8 +1,10 @@
 """Writes of the press app: each accreditation status change goes through here.
 
-Every function checks the change against `models.TRANSITIONS`, records an
-`AccreditationTransition` and e-mails the journalist in their language
-(`colloque.mail.send_email_later`, delivered after commit).
+A status change goes through `_transition`, which checks it against `models.TRANSITIONS` and
+records an `AccreditationTransition`; each decision and answer e-mails the journalist in their
+language (`colloque.mail.send_email_later`, delivered after commit). The arrival at the
+welcome desk is journalled too (`accreditation_check_in`); anonymisation and erasure change
+no status.
 """
 
 import datetime as dt
