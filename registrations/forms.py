@@ -190,9 +190,6 @@ class RegistrationForm(NormalisedTextMixin, forms.Form):
                 "sinon, décochez vos besoins."))
         return data
 
-    def clean_website(self):
-        return self.cleaned_data.get("website", "")
-
     @property
     def is_bot(self) -> bool:
         return bool(self.data.get("website"))
