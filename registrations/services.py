@@ -73,82 +73,6 @@ _EVENT_SEAT_COLUMNS = ("plenary_capacity", "registration_opens_at", "registratio
 
 # 1. Create -----------------------------------------------------------------------------------
 
-class TooManyHolds(RegistrationError):
-    """Too many unconfirmed registrations hold seats from this network (`on` "network") or
-    this mail domain (`on` "domain"): the first of them ends in `seconds`."""
-
-    def __init__(self, *, on: str, seconds: int, domain: str = ""):
-        self.on, self.seconds, self.domain = on, seconds, domain
-        super().__init__(f"{on}: wait {seconds} s")
-
-
-# The big public webmails: thousands of unrelated people share each of them, so they have no
-# cap of their own (the per-network cap and the rate limits still apply to their users).
-PUBLIC_MAIL_DOMAINS = frozenset("""
-    gmail.com googlemail.com orange.fr wanadoo.fr free.fr laposte.net sfr.fr neuf.fr
-    hotmail.fr hotmail.com outlook.fr outlook.com live.fr live.com msn.com yahoo.fr yahoo.com
-    ymail.com icloud.com me.com mac.com aol.com aol.fr gmx.fr gmx.com gmx.de proton.me
-    protonmail.com pm.me bbox.fr numericable.fr club-internet.fr aliceadsl.fr mail.com
-    yandex.com libertysurf.fr netcourrier.com
-""".split())
-# Second-level labels under which each third-level domain is a different owner
-# (education.gouv.fr, example.co.uk): a short stand-in for the public suffix list.
-_SHARED_SECOND_LEVEL = frozenset({"gouv", "gov", "co", "com", "ac", "org", "net", "edu", "asso"})
-
-
-def hold_domain(email: str) -> str:
-    """The mail domain an unconfirmed registration counts against: the registered domain
-    (« a.b.exemple.fr » and « exemple.fr » count together, so subdomains do not multiply the
-    cap), "" for the public webmails (no domain cap)."""
-    labels = email.rpartition("@")[2].strip().lower().rstrip(".").split(".")
-    keep = 3 if len(labels) >= 3 and labels[-2] in _SHARED_SECOND_LEVEL else 2
-    domain = ".".join(labels[-keep:])
-    return "" if domain in PUBLIC_MAIL_DOMAINS else domain[:253]
-
-
-# The unconfirmed registrations of one network and of one mail domain (those not confirmed
-# whose hold still runs, on a seat or in line), and when the first of each ends: one statement
-# under the event lock, reading the two partial indexes `registration_network_holds` and
-# `registration_domain_holds`; the caps bound the rows it reads.
-_HOLDS_SQL = f"""
-SELECT COUNT(*) FILTER (WHERE hold_network = %(network)s),
-  MIN(hold_expires_at) FILTER (WHERE hold_network = %(network)s),
-  COUNT(*) FILTER (WHERE hold_domain = %(domain)s),
-  MIN(hold_expires_at) FILTER (WHERE hold_domain = %(domain)s)
-FROM {_REGISTRATION}
-WHERE event_id = %(event)s AND status = '{Status.PENDING}' AND hold_expires_at > %(now)s
-  AND (hold_network = %(network)s OR hold_domain = %(domain)s)
-"""
-
-
-def _check_hold_caps(registration: Registration, now) -> None:
-    """Raise TooManyHolds when the network or the mail domain of `registration` already has
-    its cap of unconfirmed registrations (REGISTRATION_HOLDS_PER_NETWORK, _PER_DOMAIN)."""
-    network_cap = settings.REGISTRATION_HOLDS_PER_NETWORK
-    domain_cap = settings.REGISTRATION_HOLDS_PER_DOMAIN
-    # NULL matches no row: a cap turned off, or nothing known (services called directly).
-    network = registration.hold_network if network_cap > 0 and registration.hold_network else None
-    domain = registration.hold_domain if domain_cap > 0 and registration.hold_domain else None
-    if network is None and domain is None:
-        return
-    (on_network, network_first, on_domain, domain_first), = sql.rows(_HOLDS_SQL, {
-        "event": registration.event_id, "now": sql.db_datetime(now), "network": network,
-        "domain": domain})
-    if network is not None and on_network >= network_cap:
-        raise TooManyHolds(on="network",
-                           seconds=_seconds_until(network_first, now))
-    if domain is not None and on_domain >= domain_cap:
-        raise TooManyHolds(on="domain", seconds=_seconds_until(domain_first, now),
-                           domain=domain)
-
-
-def _seconds_until(moment, now) -> int:
-    if isinstance(moment, str):  # SQLite's MIN() of a datetime column is its text
-        moment = dt.datetime.fromisoformat(moment)
-    return max(1, int((sql.aware(moment) - now).total_seconds()) + 1)
-
-
-
 @transaction.atomic
 def registration_create(
     *,
@@ -253,6 +177,82 @@ def _hold_seats(registration: Registration, counts: Counts, now) -> None:
         registration.event_waitlist_seq = counts.day.last_seq + 1
     elif workshop_id is not None and not may_take(counts.workshops[workshop_id]):
         registration.workshop_waitlist_seq = counts.workshops[workshop_id].last_seq + 1
+
+
+class TooManyHolds(RegistrationError):
+    """Too many unconfirmed registrations hold seats from this network (`on` "network") or
+    this mail domain (`on` "domain"): the first of them ends in `seconds`."""
+
+    def __init__(self, *, on: str, seconds: int, domain: str = ""):
+        self.on, self.seconds, self.domain = on, seconds, domain
+        super().__init__(f"{on}: wait {seconds} s")
+
+
+# The big public webmails: thousands of unrelated people share each of them, so they have no
+# cap of their own (the per-network cap and the rate limits still apply to their users).
+PUBLIC_MAIL_DOMAINS = frozenset("""
+    gmail.com googlemail.com orange.fr wanadoo.fr free.fr laposte.net sfr.fr neuf.fr
+    hotmail.fr hotmail.com outlook.fr outlook.com live.fr live.com msn.com yahoo.fr yahoo.com
+    ymail.com icloud.com me.com mac.com aol.com aol.fr gmx.fr gmx.com gmx.de proton.me
+    protonmail.com pm.me bbox.fr numericable.fr club-internet.fr aliceadsl.fr mail.com
+    yandex.com libertysurf.fr netcourrier.com
+""".split())
+# Second-level labels under which each third-level domain is a different owner
+# (education.gouv.fr, example.co.uk): a short stand-in for the public suffix list.
+_SHARED_SECOND_LEVEL = frozenset({"gouv", "gov", "co", "com", "ac", "org", "net", "edu", "asso"})
+
+
+def hold_domain(email: str) -> str:
+    """The mail domain an unconfirmed registration counts against: the registered domain
+    (« a.b.exemple.fr » and « exemple.fr » count together, so subdomains do not multiply the
+    cap), "" for the public webmails (no domain cap)."""
+    labels = email.rpartition("@")[2].strip().lower().rstrip(".").split(".")
+    keep = 3 if len(labels) >= 3 and labels[-2] in _SHARED_SECOND_LEVEL else 2
+    domain = ".".join(labels[-keep:])
+    return "" if domain in PUBLIC_MAIL_DOMAINS else domain[:253]
+
+
+# The unconfirmed registrations of one network and of one mail domain (those not confirmed
+# whose hold still runs, on a seat or in line), and when the first of each ends: one statement
+# under the event lock, reading the two partial indexes `registration_network_holds` and
+# `registration_domain_holds`; the caps bound the rows it reads.
+_HOLDS_SQL = f"""
+SELECT COUNT(*) FILTER (WHERE hold_network = %(network)s),
+  MIN(hold_expires_at) FILTER (WHERE hold_network = %(network)s),
+  COUNT(*) FILTER (WHERE hold_domain = %(domain)s),
+  MIN(hold_expires_at) FILTER (WHERE hold_domain = %(domain)s)
+FROM {_REGISTRATION}
+WHERE event_id = %(event)s AND status = '{Status.PENDING}' AND hold_expires_at > %(now)s
+  AND (hold_network = %(network)s OR hold_domain = %(domain)s)
+"""
+
+
+def _check_hold_caps(registration: Registration, now) -> None:
+    """Raise TooManyHolds when the network or the mail domain of `registration` already has
+    its cap of unconfirmed registrations (REGISTRATION_HOLDS_PER_NETWORK, _PER_DOMAIN)."""
+    network_cap = settings.REGISTRATION_HOLDS_PER_NETWORK
+    domain_cap = settings.REGISTRATION_HOLDS_PER_DOMAIN
+    # NULL matches no row: a cap turned off, or nothing known (services called directly).
+    network = registration.hold_network if network_cap > 0 and registration.hold_network else None
+    domain = registration.hold_domain if domain_cap > 0 and registration.hold_domain else None
+    if network is None and domain is None:
+        return
+    (on_network, network_first, on_domain, domain_first), = sql.rows(_HOLDS_SQL, {
+        "event": registration.event_id, "now": sql.db_datetime(now), "network": network,
+        "domain": domain})
+    if network is not None and on_network >= network_cap:
+        raise TooManyHolds(on="network",
+                           seconds=_seconds_until(network_first, now))
+    if domain is not None and on_domain >= domain_cap:
+        raise TooManyHolds(on="domain", seconds=_seconds_until(domain_first, now),
+                           domain=domain)
+
+
+def _seconds_until(moment, now) -> int:
+    if isinstance(moment, str):  # SQLite's MIN() of a datetime column is its text
+        moment = dt.datetime.fromisoformat(moment)
+    return max(1, int((sql.aware(moment) - now).total_seconds()) + 1)
+
 
 
 # A submission's registration row and first journal line, written in one statement on
