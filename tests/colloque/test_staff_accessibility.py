@@ -224,7 +224,9 @@ def test_admin_forms_with_errors_pass_the_audit(live_server, chromium, django_us
     problems = {}
 
     def audit(label):
-        assert page.locator(".errornote, .errorlist").first.is_visible(), label
+        # The refused save answers with the same page: wait for it (is_visible() would read
+        # the page being left, before the answer arrived).
+        page.wait_for_selector(".errornote, .errorlist", state="visible", timeout=15_000)
         problems[label] = axe_violations(page)
 
     page.goto(live_server.url + reverse("admin:registrations_registration_change",
