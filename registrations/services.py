@@ -612,16 +612,16 @@ def _expire_stale_holds(event: Event, now, *, email: str | None = None) -> None:
     Also frees the e-mail address for the one-active-registration constraint. One UPDATE for
     them all, on the statuses the transition table lets expire (`statuses_before`).
     """
-    stale = Registration.objects.filter(
-        event=event, status__in=Registration.statuses_before(Status.EXPIRED),
-        hold_expires_at__lte=now)
+    may_expire = Registration.statuses_before(Status.EXPIRED)
+    stale = Registration.objects.filter(event=event, status__in=may_expire,
+                                        hold_expires_at__lte=now)
     if email is not None:
         stale = stale.alias(address=Lower("email")).filter(address=Lower(Value(email)))
     stale = list(stale.values_list("pk", "status"))
     if not stale:
         return
     at = min(now, timezone.now())
-    Registration.objects.filter(pk__in=[pk for pk, _ in stale]).update(
+    Registration.objects.filter(pk__in=[pk for pk, _ in stale], status__in=may_expire).update(
         status=Status.EXPIRED, expired_at=at, hold_network="", updated_at=timezone.now())
     RegistrationTransition.objects.bulk_create([
         RegistrationTransition(registration_id=pk, from_status=status,
