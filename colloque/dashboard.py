@@ -41,8 +41,8 @@ def _percent(part: int, whole: int) -> int:
 def registrations_by_status(event, now) -> dict:
     """Every registration of `event` counted by status, in the order of the state machine.
 
-    `lapsed` counts the pending ones whose hold ran out: they hold no seat any more and will
-    be marked expired by the next write."""
+    `lapsed` counts the pending ones whose hold ran out: they hold no seat any more, and the
+    `expire_hold` task queued with each of them (or the next seat write) marks them expired."""
     counts = Registration.objects.filter(event=event).aggregate(
         **{status.value: Count("pk", filter=Q(status=status)) for status in Status},
         lapsed=Count("pk", filter=Q(status=Status.PENDING, hold_expires_at__lte=now)),

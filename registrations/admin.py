@@ -237,16 +237,21 @@ class RegistrationAdmin(admin.ModelAdmin):
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         })
 
-    def _each(self, request, queryset, service, done_message) -> int:
-        done = failed = 0
+    def _each(self, request, queryset, service, done_message, *, journal=None) -> int:
+        """Run `service` for each selected registration, tell staff how many were done or
+        refused, and write the done ones' references in the staff journal as `journal`."""
+        done, failed = [], 0
         for registration in queryset:
             try:
                 service(registration=registration, by=request.user)
-                done += 1
+                done.append(registration.reference)
             except services.RegistrationError:
                 failed += 1
         if done:
-            self.message_user(request, done_message % {"n": done}, messages.SUCCESS)
+            self.message_user(request, done_message % {"n": len(done)}, messages.SUCCESS)
+            if journal:
+                audit.record(user=request.user, kind=journal, count=len(done),
+                              description=_("Inscriptions %(refs)s") % {"refs": ", ".join(done)})
         if failed:
             self.message_user(
                 request,
@@ -255,21 +260,16 @@ class RegistrationAdmin(admin.ModelAdmin):
                          failed) % {"n": failed},
                 messages.WARNING,
             )
-        return done
+        return len(done)
 
     @admin.action(description=_("Renvoyer l'e-mail (confirmation ou lien personnel)"),
                   permissions=["change"])
     def resend(self, request, queryset):
-        sent = []
-
         def send(*, registration, by):
             services.registration_send_link(registration=registration, again=False)
-            sent.append(registration.reference)
 
-        self._each(request, queryset, send, _("E-mail renvoyé à %(n)d personne(s)."))
-        if sent:
-            audit.record(user=request.user, kind=audit.Kind.RESEND, count=len(sent),
-                         description=_("Inscriptions %(refs)s") % {"refs": ", ".join(sent)})
+        self._each(request, queryset, send, _("E-mail renvoyé à %(n)d personne(s)."),
+                   journal=audit.Kind.RESEND)
 
     @admin.action(description=_("Annuler les inscriptions sélectionnées (motif requis)…"),
                   permissions=["change"])
@@ -309,16 +309,8 @@ class RegistrationAdmin(admin.ModelAdmin):
     @admin.action(description=_("Envoyer l'attestation de présence (arrivée enregistrée)"),
                   permissions=["change"])
     def send_attestation(self, request, queryset):
-        sent = []
-
-        def send(*, registration, by):
-            services.registration_send_attestation(registration=registration, by=by)
-            sent.append(registration.reference)
-
-        self._each(request, queryset, send, _("Attestation envoyée à %(n)d personne(s)."))
-        if sent:
-            audit.record(user=request.user, kind=audit.Kind.ATTESTATION, count=len(sent),
-                         description=_("Inscriptions %(refs)s") % {"refs": ", ".join(sent)})
+        self._each(request, queryset, services.registration_send_attestation,
+                   _("Attestation envoyée à %(n)d personne(s)."), journal=audit.Kind.ATTESTATION)
 
     def _export(self, request, queryset, export, label):
         audit.record(user=request.user, kind=audit.Kind.EXPORT, count=queryset.count(),
