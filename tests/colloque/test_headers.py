@@ -81,7 +81,12 @@ def test_production_language_cookie_and_headers(tmp_path):
     (it carried none of these), and the admin's login page sends the policies with HSTS."""
     environment = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
     environment.update(PRODUCTION, DJANGO_SETTINGS_MODULE="colloque.settings.production",
-                       WEB_CONCURRENCY="1", DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3")
+                       WEB_CONCURRENCY="1", DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3",
+                       STATIC_ROOT=str(tmp_path / "static"))
+    # Production serves hashed static files from a manifest: collect them, as the release does
+    # (a fresh clone has none).
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+                   cwd=ROOT, env=environment, check=True, capture_output=True, timeout=300)
     result = subprocess.run(
         [sys.executable, "manage.py", "shell", "-c",
          "from django.conf import settings\n" + PROBE],
