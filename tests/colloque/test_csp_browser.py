@@ -6,16 +6,11 @@ inline script, handler or style attribute left), and what moved to script files 
 import secrets
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from django.urls import reverse
 
 from program.demo import load_demo
 from tests.colloque.test_accessibility import PAGES
-from tests.colloque.test_staff_accessibility import (
-    _journal_queue_and_lockout_rows,
-    _staff_paths,
-)
+from tests.colloque.test_staff_accessibility import _staff_paths, log_in, staff_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -83,34 +78,12 @@ def test_public_and_private_pages_load_without_a_csp_violation(live_server, chro
 
 
 def test_staff_pages_load_without_a_csp_violation(live_server, chromium, django_user_model):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from press.models import PressKitDocument
-    from registrations.models import Mailing
-    from tests.press.factories import AccreditationFactory
-    from tests.registrations.factories import RegistrationFactory
-
-    event = load_demo()
-    RegistrationFactory(event=event, workshop=event.sessions.workshops().first())
-    AccreditationFactory(event=event)
-    Mailing.objects.create(event=event, segment=Mailing.Segment.CONFIRMED,
-                           subject_fr="Plan d'accès", body_fr="Bonjour,\n\nVoici le plan.")
-    PressKitDocument.objects.create(
-        event=event, title="Communiqué de presse",
-        file=SimpleUploadedFile("communique.pdf", b"%PDF-1.4 demo", "application/pdf"),
-    )
-    user = django_user_model.objects.create_superuser("staff", "staff@example.org", "pw")
-    _journal_queue_and_lockout_rows(user)
-    client = Client()
-    client.force_login(user)
+    user = staff_world(django_user_model)
 
     context = chromium.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
     context.add_init_script(LISTEN)
     problems = _violations(context, live_server.url, [reverse("admin:login")])
-    context.add_cookies([{
-        "name": settings.SESSION_COOKIE_NAME,
-        "value": client.cookies[settings.SESSION_COOKIE_NAME].value, "url": live_server.url,
-    }])
+    log_in(context, live_server, user)
     problems |= _violations(context, live_server.url, [
         *_staff_paths(user), reverse("press:export-print"),
         reverse("admin:registrations_registration_changelist") + "?status__exact=confirmed",
@@ -134,12 +107,7 @@ def test_print_buttons_print_under_the_policy(live_server, chromium, django_user
                             "window.__printed += 1; };")
     if path == "list":
         user = django_user_model.objects.create_superuser("staff", "staff@example.org", "pw")
-        client = Client()
-        client.force_login(user)
-        context.add_cookies([{
-            "name": settings.SESSION_COOKIE_NAME,
-            "value": client.cookies[settings.SESSION_COOKIE_NAME].value, "url": live_server.url,
-        }])
+        log_in(context, live_server, user)
         url = reverse("press:export-print")
     else:
         url = reverse("press:badge", kwargs={"token": approved.token})
@@ -161,14 +129,9 @@ def test_the_mailing_preview_shows_the_e_mail_under_the_policy(live_server, chro
     event = load_demo()
     RegistrationFactory(event=event)
     user = django_user_model.objects.create_superuser("staff", "staff@example.org", "pw")
-    client = Client()
-    client.force_login(user)
     context = chromium.new_context(locale="fr-FR")
     context.add_init_script(LISTEN)
-    context.add_cookies([{
-        "name": settings.SESSION_COOKIE_NAME,
-        "value": client.cookies[settings.SESSION_COOKIE_NAME].value, "url": live_server.url,
-    }])
+    log_in(context, live_server, user)
     page = context.new_page()
     console = []
     page.on("console", lambda message: console.append(message.text))

@@ -82,11 +82,9 @@ def _journal_queue_and_lockout_rows(user):
         model.objects.create(**fields)
 
 
-@pytest.mark.browser
-@pytest.mark.django_db(transaction=True)
-def test_staff_pages_pass_the_automated_accessibility_audit(
-    live_server, chromium, django_user_model
-):
+def staff_world(django_user_model):
+    """The demo edition with a row in every staff list (a registration, a request, a mailing,
+    a press kit document, the journal, the queue, a lockout) and its superuser."""
     from press.models import PressKitDocument
     from registrations.models import Mailing
     from tests.press.factories import AccreditationFactory
@@ -103,16 +101,30 @@ def test_staff_pages_pass_the_automated_accessibility_audit(
     )
     user = django_user_model.objects.create_superuser("staff", "staff@example.org", "pw")
     _journal_queue_and_lockout_rows(user)
+    return user
+
+
+def log_in(context, live_server, user) -> None:
+    """Give the browser `context` the session of `user` logged in."""
     client = Client()
     client.force_login(user)
-
-    context = chromium.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    problems = _audit(page, live_server.url, [reverse("admin:login")])
     context.add_cookies([{
         "name": settings.SESSION_COOKIE_NAME,
         "value": client.cookies[settings.SESSION_COOKIE_NAME].value, "url": live_server.url,
     }])
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_staff_pages_pass_the_automated_accessibility_audit(
+    live_server, chromium, django_user_model
+):
+    user = staff_world(django_user_model)
+
+    context = chromium.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    problems = _audit(page, live_server.url, [reverse("admin:login")])
+    log_in(context, live_server, user)
     problems |= _audit(page, live_server.url, _staff_paths(user))
     context.close()
     assert problems == {}, "\n".join(
@@ -129,13 +141,8 @@ def test_the_cancel_and_erase_confirmation_pages_pass_the_audit(live_server, chr
     event = load_demo()
     registration = RegistrationFactory(event=event)
     user = django_user_model.objects.create_superuser("staff", "staff@example.org", "pw")
-    client = Client()
-    client.force_login(user)
     context = chromium.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
-    context.add_cookies([{
-        "name": settings.SESSION_COOKIE_NAME,
-        "value": client.cookies[settings.SESSION_COOKIE_NAME].value, "url": live_server.url,
-    }])
+    log_in(context, live_server, user)
     page = context.new_page()
     problems = {}
     for action, heading in (("cancel", "Annuler des inscriptions"),
@@ -213,13 +220,8 @@ def test_admin_forms_with_errors_pass_the_audit(live_server, chromium, django_us
     accreditation = AccreditationFactory(event=event)
     session = event.sessions.workshops().first()
     user = django_user_model.objects.create_superuser("staff", "staff@example.org", "pw")
-    client = Client()
-    client.force_login(user)
     context = chromium.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
-    context.add_cookies([{
-        "name": settings.SESSION_COOKIE_NAME,
-        "value": client.cookies[settings.SESSION_COOKIE_NAME].value, "url": live_server.url,
-    }])
+    log_in(context, live_server, user)
     page = context.new_page()
     problems = {}
 
