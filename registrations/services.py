@@ -36,7 +36,6 @@ from colloque import sql
 from program.models import Event, Session
 
 from . import seats
-from .emails import current_link_token
 from .models import NOTE_LABELS, Registration, RegistrationTransition, hash_token, link_token
 from .seats import Counts, Seats, may_take
 from .selectors import with_current_event
@@ -282,7 +281,7 @@ _KNOWN_SQL = (
     "WHERE r.id = known.id AND (r.link_resent_at IS NULL OR r.link_resent_at <= %s) "
     "RETURNING r.id), "
     "resend AS (UPDATE {tasks} SET args_kwargs = jsonb_set(jsonb_set("
-    "args_kwargs #- '{{kwargs,token}}', '{{kwargs,kind}}', '\"resend\"'), "
+    "args_kwargs, '{{kwargs,kind}}', '\"resend\"'), "
     "'{{kwargs,reference}}', to_jsonb(known.reference)) "
     "FROM known WHERE {tasks}.id = %s AND EXISTS (SELECT 1 FROM stamped) RETURNING 1), "
     "withdrawn AS (DELETE FROM {tasks} USING known WHERE {tasks}.id = %s "
@@ -390,14 +389,13 @@ class _NeedsEventLock(Exception):
     pass
 
 
-def registration_confirm(*, registration: Registration, token: str) -> Registration:
+def registration_confirm(*, registration: Registration) -> Registration:
     """Confirm the e-mail address (double opt-in); the registration then counts.
 
     A held seat becomes confirmed; a place on the day's waiting list becomes `waitlisted`
     (promoted at once if a seat is free and nobody is ahead). Confirming twice is harmless.
     A hold that ran out is marked `expired` and returned as such (the view answers 410).
-    `token` is the one from the link; it is not queued (`tasks.queue_email`): the worker
-    computes the manage link of the e-mail from the reference.
+    The worker computes the manage link of the e-mail from the reference.
     Side effect: e-mail with the ticket or the waiting-list position.
 
     Fast path: a registration that holds all its seats with time to spare needs no event
@@ -408,15 +406,15 @@ def registration_confirm(*, registration: Registration, token: str) -> Registrat
                  and registration.workshop_waitlist_seq is None)
     if holds_all and registration.hold_expires_at > timezone.now() + 2 * _FAST_CONFIRM_MARGIN:
         try:
-            return _confirm(registration=registration, token=token, event_locked=False)
+            return _confirm(registration=registration, event_locked=False)
         except _NeedsEventLock:
             pass
-    return _confirm(registration=registration, token=token, event_locked=True)
+    return _confirm(registration=registration, event_locked=True)
 
 
 
 @transaction.atomic
-def _confirm(*, registration: Registration, token: str, event_locked: bool) -> Registration:
+def _confirm(*, registration: Registration, event_locked: bool) -> Registration:
     event = _lock_event(registration.event_id) if event_locked else None
     # Lock the row and read again what may have changed since the caller read it (a pending
     # registration's workshop and event do not change: the caller's copies are kept).
@@ -440,7 +438,7 @@ def _confirm(*, registration: Registration, token: str, event_locked: bool) -> R
     if event_locked:
         promoted, _ = _fill_waitlists(event, now, quiet_for=registration.pk)
         registration = next((r for r in promoted if r.pk == registration.pk), registration)
-    queue_email(registration=registration, kind="status", token=token)
+    queue_email(registration=registration, kind="status")
     return registration
 
 
@@ -460,7 +458,7 @@ def _save_confirmation(registration: Registration, now) -> None:
 
 @transaction.atomic
 def registration_change_workshop(
-    *, registration: Registration, workshop: Session | None, by=None, token: str | None = None
+    *, registration: Registration, workshop: Session | None, by=None
 ) -> Registration:
     """Move a confirmed or waiting person to another workshop (or to none).
 
@@ -468,8 +466,7 @@ def registration_change_workshop(
     the person joins the end of its waiting list. Either way the seat left behind goes to the
     first in line for the old workshop, in the same transaction. Side effect: e-mail with the
     new situation and calendar file, with the person's link (computed by the worker from the
-    reference: `token`, the link in use, is not queued). Raises WorkshopUnavailable when the
-    workshop is not one of the event's.
+    reference). Raises WorkshopUnavailable when the workshop is not one of the event's.
     """
     now = timezone.now()
     event = _lock_event(registration.event_id)
@@ -491,7 +488,7 @@ def registration_change_workshop(
     # Seats freed meanwhile may go to this person at once: their own e-mail says so.
     promoted, _ = _fill_waitlists(event, now, quiet_for=registration.pk)
     registration = next((r for r in promoted if r.pk == registration.pk), registration)
-    queue_email(registration=registration, kind="status", token=token, changed=True)
+    queue_email(registration=registration, kind="status", changed=True)
     return registration
 
 
@@ -538,8 +535,7 @@ def registration_send_link(*, registration: Registration, again: bool = True) ->
     """
     registration = _lock_registration(registration.pk)
     if registration.hold_is_valid:
-        queue_email(registration=registration, kind="confirm_request",
-                    token=current_link_token(registration), again=again)
+        queue_email(registration=registration, kind="confirm_request", again=again)
     elif registration.status in (Status.CONFIRMED, Status.WAITLISTED):
         queue_email(registration=registration, kind="status", again=again)
     else:

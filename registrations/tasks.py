@@ -153,11 +153,10 @@ def queue_email(*, registration: Registration, kind: str, **kwargs) -> str | Non
     """Queue one of the registrant's e-mails in the caller's transaction.
 
     Returns the task's id when it is a row of the database queue (see `withdraw_email`).
-    A `token` given by the caller (the link the person used) is not queued: the row would
-    keep a private link; the worker computes it again from the reference.
+    The row names the registration by its reference, never by its link's token: the worker
+    computes the link again.
     """
     assert kind in KINDS, kind
-    kwargs.pop("token", None)
     kwargs = {"reference": registration.reference, "kind": kind, **kwargs}
     task = _prioritised(PRIORITIES.get(kind, 0))
     if task.get_backend().supports_defer:

@@ -151,7 +151,7 @@ def submitted(request):
 @_private
 def confirm(request, registration, token):
     if request.method == "POST":
-        registration = services.registration_confirm(registration=registration, token=token)
+        registration = services.registration_confirm(registration=registration)
     if registration.is_effectively_expired:
         return _expired(request, registration)
     if registration.status == registration.Status.PENDING:
@@ -187,7 +187,7 @@ def change_workshop(request, registration, token):
     if form.is_valid():
         try:
             registration = services.registration_change_workshop(
-                registration=registration, workshop=form.cleaned_data["workshop"], token=token
+                registration=registration, workshop=form.cleaned_data["workshop"]
             )
         except services.WorkshopUnavailable:
             messages.error(request, _("Cet atelier n'est pas disponible : votre choix n'a pas "

@@ -57,7 +57,7 @@ def test_phone_manage_page_joins_a_full_workshops_waiting_list(live_server, chro
     taken, _ = services.registration_create(event=event, first_name="P", last_name="Un",
                                             email="p1@example.org", audience="parent",
                                             workshop_id=full.pk)
-    services.registration_confirm(registration=taken, token="unused")
+    services.registration_confirm(registration=taken)
     mine, _ = services.registration_create(event=event, first_name="Awa", last_name="Traoré",
                                            email="awa@example.org", audience="parent",
                                            workshop_id=open_one.pk)

@@ -122,7 +122,7 @@ def test_manage_page_offers_a_full_workshops_waiting_list(client, workshops, for
         taken, _ = services.registration_create(
             event=parents.event, first_name="P", last_name=str(n), email=f"p{n}@example.org",
             audience="other", workshop_id=parents.pk)
-        services.registration_confirm(registration=taken, token="unused")
+        services.registration_confirm(registration=taken)
     register_and_confirm(client, django_capture_on_commit_callbacks,
                          form_data(workshop=secteurs.pk))
     manage_token = links_in(last_mail_to("awa@example.org"))["gerer"]

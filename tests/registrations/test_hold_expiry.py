@@ -44,7 +44,7 @@ def test_expired_hold_frees_the_seat_for_the_first_in_line_without_another_write
     token = "t-waiting"
     Registration.objects.filter(pk=waiting.pk).update(token_hash=hash_token(token))
     waiting = services.registration_confirm(
-        registration=Registration.objects.get(pk=waiting.pk), token=token)
+        registration=Registration.objects.get(pk=waiting.pk))
     assert waiting.status == Status.WAITLISTED
     run_worker()  # sends the e-mails, and queues the expiry of the holds: not due yet
     expiries = DBTaskResult.objects.filter(task_path="registrations.tasks.expire_hold",
@@ -164,8 +164,7 @@ def test_no_status_e_mail_for_a_registration_cancelled_before_the_worker_sent_it
     registration = register(event, 1)
     token = "t-quick"
     Registration.objects.filter(pk=registration.pk).update(token_hash=hash_token(token))
-    services.registration_confirm(registration=Registration.objects.get(pk=registration.pk),
-                                  token=token)
+    services.registration_confirm(registration=Registration.objects.get(pk=registration.pk))
     services.registration_cancel(registration=Registration.objects.get(pk=registration.pk))
     mail.outbox.clear()
     run_worker()

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from registrations import services
-from registrations.models import Registration, link_token
+from registrations.models import Registration
 from tests.factories import EventFactory, WorkshopFactory, paris
 
 RELEASE_RE = re.compile(r"https?://[^\s\"<]+/inscription/gerer/([A-Za-z0-9_\-]+)/je-ne-viendrai-pas/")
@@ -21,8 +21,7 @@ def register(event, n, workshop=None):
     registration, _ = services.registration_create(
         event=event, first_name=f"Personne{n}", last_name="Test", email=f"p{n}@example.org",
         audience="teacher", workshop_id=workshop.pk if workshop else None)
-    return services.registration_confirm(registration=registration,
-                                         token=link_token(registration.reference))
+    return services.registration_confirm(registration=registration)
 
 
 def reminders_to(address):
@@ -155,8 +154,7 @@ def test_ticket_email_shows_name_workshop_room_and_declared_needs(
             event=event, first_name="Awa", last_name="Traoré", email="awa@example.org",
             audience="teacher", workshop_id=workshop.pk, accessibility_needs=["lsf"],
             accessibility_details="Près de l'interprète", accessibility_consent=True)
-        services.registration_confirm(registration=registration,
-                                      token=link_token(registration.reference))
+        services.registration_confirm(registration=registration)
     ticket = mail.outbox[-1]
     assert "Awa Traoré" in ticket.alternatives[0].content
     assert "Atelier de l'après-midi : Parents et mixité (Salle Lobau)" in ticket.body

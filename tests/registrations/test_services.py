@@ -35,7 +35,7 @@ def confirm(registration):
     token = "t-" + registration.reference
     Registration.objects.filter(pk=registration.pk).update(token_hash=hash_token(token))
     return services.registration_confirm(
-        registration=Registration.objects.get(pk=registration.pk), token=token)
+        registration=Registration.objects.get(pk=registration.pk))
 
 
 def test_seat_counts_sql_matches_the_model_rules(event, workshops):
