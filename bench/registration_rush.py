@@ -119,7 +119,6 @@ def environment(port: int) -> dict:
         "HOST": "127.0.0.1",
         "PORT": str(port),
         "WEB_CONCURRENCY": str(WORKERS),
-        "GUNICORN_ACCESS_LOG": "/dev/null",
         "LOG_LEVEL": "WARNING",
         "CONN_MAX_AGE": "600",
     }

@@ -8,12 +8,14 @@ bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"
 # lock: the usual 2 x cores + 1 processes only compete for the cores and wait for the lock
 # (`make bench`: 150-208 submissions/s with 2 processes on 2 cores against 120/s with 5).
 # Threads rather than sync workers since the public pages are cached (issue 13): a cached
-# page costs under a millisecond of CPU, so opening a TCP connection per request (sync
+# page costs well under a millisecond of CPU, so opening a TCP connection per request (sync
 # workers cannot keep one open) and queueing 64 clients behind 2 processes cost more than the
-# page. bench/public_pages.py, 64 clients, 2 cores (busy with other work, load average 5-8),
-# two alternated runs each: 2 sync workers 206-584 pages/s, p99 160-640 ms, 1.0-1.45 ms CPU
-# per page; 2 workers x 4 threads 1051-1732 pages/s, p99 140-205 ms, 0.9-1.16 ms CPU. A
-# thread waiting for the event lock or PostgreSQL leaves the core to the others.
+# page. bench/public_pages.py, /programme/ at 64 clients on 2 cores, 27 November 2026 (pages
+# served by program.cache.PublicPageCacheMiddleware, no access log), workers x threads:
+#   2 x 4: 2,095/s, p99 79 ms, 0.69 ms CPU a page      2 x 1 (sync): 1,289/s, p99 78 ms, 0.75
+#   2 x 2: 1,976/s, p99 78 ms, 0.75                    2 x 8: 1,731/s, p99 95 ms, 0.84
+#   3 x 4: 2,121/s, p99 103 ms, 0.74                   1 x 8: 877/s, p99 214 ms, 1.16
+# A thread waiting for the event lock or PostgreSQL leaves the core to the others.
 # Slow clients are still the proxy's job (behind a buffering reverse proxy or a PaaS router).
 workers = int(os.environ.get("WEB_CONCURRENCY", len(os.sched_getaffinity(0))))
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
@@ -27,7 +29,12 @@ preload_app = True
 # requests recycled each worker every 20 s (an empty cache and a reconnection each time).
 max_requests = 200000
 max_requests_jitter = 20000
-accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+# No access log by default (gunicorn's own default): the front proxy or the PaaS router
+# already logs every request, a log line per request holds the visitor's IP address (personal
+# data, RGPD: not kept twice without need), and writing it cost 0.4 ms of the 1.1 ms CPU of a
+# cached page (same bench: 1,320-1,458/s with it, 1,994-2,297/s without). GUNICORN_ACCESS_LOG=-
+# writes it to the standard output, with e-mail addresses and private links redacted.
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 

@@ -1,10 +1,13 @@
 """Whole public pages, cached for anonymous visitors (issue 13).
 
 The programme page is what everyone opens the day the invitation goes out. An anonymous GET
-of a public page is the same for everybody for a few seconds, so `public_page` keeps it in the
-shared cache (Redis in production, local memory under `make run`) for
-PUBLIC_PAGE_CACHE_SECONDS, short enough for the seats left to stay true, and tells a front
-proxy it may do the same (`Cache-Control: public, s-maxage=…`).
+of a public page is the same for everybody for a few seconds. A view decorated with
+`public_page` says so (and tells a front proxy it may keep the page:
+`Cache-Control: public, s-maxage=…`); `PublicPageCacheMiddleware`, first in MIDDLEWARE, keeps
+the finished response, headers included, in the shared cache (Redis in production, local
+memory under `make run`) for PUBLIC_PAGE_CACHE_SECONDS, short enough for the seats left to stay
+true, and serves it again before any other middleware, the URL resolver or the view runs: a
+page served from the cache costs a tenth of a rendered one's Python.
 
 Staff edits show at once: the cache keys carry a version number kept in the cache itself,
 which `bump_version` (a post_save/post_delete receiver on the programme and press models, see
@@ -15,12 +18,16 @@ same version: a page rendered again after its few seconds joins the stored cards
 rendering sixty small templates, so its cost hardly grows with the number of sessions.
 
 Nothing personal is cached: requests carrying a session or a messages cookie are not served
-from the cache, and a response is kept only if it is a plain 200 that sets no cookie, carries
-no message, put no CSRF token in the page and did not read the session.
+from the cache, and a response is kept only if its view is a public page and it is a plain 200
+that sets no cookie, carries no message, put no CSRF token in the page and did not read the
+session. The key holds the scheme, the host and the path with its query (the language is in
+the path, colloque/i18n.py), and whether the browser takes gzip (GZipMiddleware). A host
+that ALLOWED_HOSTS refuses is never stored, so it never finds a page.
 """
 
 import functools
 import hashlib
+import re
 import time
 
 from django.conf import settings
@@ -68,7 +75,7 @@ def _is_personal(request) -> bool:
                                                     CookieStorage.cookie_name))
 
 
-def _can_be_shared(request, response) -> bool:
+def _view_can_be_shared(request, response) -> bool:
     session = getattr(request, "session", None)
     return (
         response.status_code == 200
@@ -89,47 +96,86 @@ def _private(response):
     return response
 
 
+_ACCEPTS_GZIP = re.compile(r"\bgzip\b")  # as django.middleware.gzip decides
+
+
 def _key(request, version: int) -> str:
-    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
-    return f"public-page:{version}:{get_language()}:{path}"
+    where = "\n".join((request.scheme, request.META.get("HTTP_HOST", ""),
+                       request.get_full_path()))
+    digest = hashlib.sha256(where.encode()).hexdigest()[:32]
+    gzip = "gz" if _ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")) else "id"
+    return f"public-page:{version}:{gzip}:{digest}"
+
+
+def _response_can_be_stored(response) -> bool:
+    """What the middleware below the view may have added: a cookie (CSRF, session,
+    messages) or a Vary other than gzip's makes the response personal."""
+    vary = {value.strip().lower() for value in response.get("Vary", "").split(",") if value}
+    return (
+        getattr(response, "public_page", False)
+        and response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and vary <= {"accept-encoding"}
+    )
 
 
 def public_page(view):
-    """Serve this view's anonymous GETs from the shared cache, and let a proxy cache them."""
+    """Mark this view's anonymous GETs as the same for everybody: PublicPageCacheMiddleware
+    keeps them a few seconds, and a front proxy may too. A personal answer (a message, a
+    form's CSRF token, a staff login) is marked private instead."""
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
         seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
-        if not seconds or request.method != "GET":
-            return view(request, *args, **kwargs)
-        if _is_personal(request):
-            return _private(view(request, *args, **kwargs))
+        if not seconds or request.method not in ("GET", "HEAD"):
+            return response
+        if _is_personal(request) or not _view_can_be_shared(request, response):
+            return _private(response)
+        patch_cache_control(response, public=True, max_age=0, s_maxage=seconds)
+        response.public_page = True
+        return response
+
+    return wrapper
+
+
+class PublicPageCacheMiddleware:
+    """First in MIDDLEWARE: an anonymous GET of a public page stored less than
+    PUBLIC_PAGE_CACHE_SECONDS ago is answered from the shared cache, with the headers the
+    whole stack gave it (security policy, language, cache control), before anything else
+    runs. Any other request goes through as usual; a finished response its view marked
+    `public_page` is stored on the way out, under the version read on the way in (an edit
+    saved while the page was being drawn makes it stale at once)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
+        if not seconds or request.method != "GET" or _is_personal(request):
+            return self.get_response(request)
         version = _version()
         request.public_page_version = version
         key = _key(request, version)
         stored = cache.get(key)
         if stored is not None:
             content, headers = stored
-            response = HttpResponse(content, headers=headers)
-        else:
-            response = view(request, *args, **kwargs)
-            if not _can_be_shared(request, response):
-                return _private(response)
+            return HttpResponse(content, headers=headers)
+        response = self.get_response(request)
+        if _response_can_be_stored(response):
             cache.set(key, (response.content, dict(response.headers)), seconds)
-        patch_cache_control(response, public=True, max_age=0, s_maxage=seconds)
         return response
-
-    return wrapper
 
 
 def card(request, key: tuple, render) -> str:
     """The HTML `render()` gives for `key` (what the card shows that can change between two
     staff edits, e.g. the seats left), kept for the current version of the public pages.
 
-    Only while a page is served through `public_page` (it knows the version): elsewhere, or
-    with the page cache off, the card is rendered each time. The cards of an older version
-    are dropped as soon as a newer one is seen, and the store never holds more than
-    MAX_CARDS.
+    Only while a page goes through PublicPageCacheMiddleware (it knows the version):
+    elsewhere, or with the page cache off, the card is rendered each time. The cards of an
+    older version are dropped as soon as a newer one is seen, and the store never holds more
+    than MAX_CARDS.
     """
     global _cards_version
     version = getattr(request, "public_page_version", None)

@@ -52,10 +52,17 @@ LOCAL_APPS = [
 INSTALLED_APPS = DJANGO_APPS + ["colloque"] + THIRD_PARTY_APPS + LOCAL_APPS[1:]
 
 MIDDLEWARE = [
+    # First: an anonymous public page kept a few seconds ago is served before the rest runs,
+    # with the headers the whole stack gave it (issue 13, program/cache.py).
+    "program.cache.PublicPageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "colloque.headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages compressed where the proxy does not (static files are compressed once by
+    # WhiteNoise, above). Django pads each compressed response with random bytes against
+    # BREACH; the cached public pages hold no secret (no CSRF token, no session).
+    "django.middleware.gzip.GZipMiddleware",
     "colloque.middleware.DatabaseUnavailableMiddleware",  # 503, not 500, during an outage
     "django.contrib.sessions.middleware.SessionMiddleware",
     "colloque.i18n.LocaleMiddleware",  # no Vary: Accept-Language (the URL decides)

@@ -2,6 +2,7 @@
 
 import json
 import os
+import runpy
 import shlex
 import socket
 import subprocess
@@ -171,7 +172,8 @@ def test_gunicorn_serves_healthz_and_compressed_hashed_static_files(tmp_path):
     port = _free_port()
     environment = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
     environment.update(env, DJANGO_SETTINGS_MODULE="colloque.settings.production",
-                       WEB_CONCURRENCY="1", PORT=str(port))
+                       WEB_CONCURRENCY="1", PORT=str(port),
+                       GUNICORN_ACCESS_LOG="-")  # off by default (gunicorn.conf.py)
     server = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "-c", "colloque/gunicorn.conf.py",
          "--bind", f"127.0.0.1:{port}", "colloque.wsgi"],
@@ -257,3 +259,13 @@ def test_other_errors_still_answer_the_500_page(client, monkeypatch):
     response = client.get("/")
     assert response.status_code == 500
     assert "Une erreur est survenue" in response.content.decode()
+
+
+def test_gunicorn_writes_an_access_log_only_when_asked(monkeypatch):
+    """Off by default (the router logs requests; an address is personal data): the operator
+    turns it on with GUNICORN_ACCESS_LOG."""
+    conf = ROOT / "colloque" / "gunicorn.conf.py"
+    monkeypatch.delenv("GUNICORN_ACCESS_LOG", raising=False)
+    assert runpy.run_path(str(conf))["accesslog"] is None
+    monkeypatch.setenv("GUNICORN_ACCESS_LOG", "-")
+    assert runpy.run_path(str(conf))["accesslog"] == "-"

@@ -1,15 +1,19 @@
 """Public pages for anonymous visitors: no cookie, cached a few seconds, never personal."""
 
+import gzip
+
 import pytest
 import time_machine
 from django.contrib import messages
 from django.contrib.messages.storage.cookie import CookieStorage
+from django.db import connection
 from django.http import HttpResponse
 from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from press.models import PressInfo
-from program.cache import public_page
+from program.cache import PublicPageCacheMiddleware, public_page
 from program.models import Page, Session
 from registrations.models import Registration, hash_token, link_token
 from tests.registrations.factories import RegistrationFactory
@@ -130,10 +134,66 @@ def test_a_response_carrying_a_message_is_not_stored():
             messages.info(request, "Pour vous seul·e")
         return HttpResponse("page")
 
-    view(_anonymous_request())
-    view(_anonymous_request())
-    view(_anonymous_request())
+    site = PublicPageCacheMiddleware(view)
+    site(_anonymous_request())
+    site(_anonymous_request())
+    site(_anonymous_request())
     assert len(calls) == 2  # the first was personal, the second was stored and served
+
+
+def test_a_view_not_marked_public_is_never_stored():
+    calls = []
+
+    def view(request):
+        calls.append(request)
+        return HttpResponse("page")
+
+    site = PublicPageCacheMiddleware(view)
+    for _ in range(3):
+        site(_anonymous_request())
+    assert len(calls) == 3
+
+
+def test_a_cached_page_is_served_whole_before_the_rest_of_the_stack(client, demo_event,
+                                                                    django_assert_num_queries):
+    first = client.get("/programme/")
+    with django_assert_num_queries(0):
+        again = client.get("/programme/")
+    assert again.content == first.content
+    for header in ("Content-Security-Policy", "Permissions-Policy", "X-Frame-Options",
+                   "Content-Language", "Cache-Control", "Content-Type"):
+        assert again[header] == first[header], header
+
+
+def test_gzip_and_plain_answers_are_kept_apart(client, demo_event):
+    plain = client.get("/programme/")
+    compressed = client.get("/programme/", headers={"accept-encoding": "gzip, br"})
+    assert compressed["Content-Encoding"] == "gzip" and "Accept-Encoding" in compressed["Vary"]
+    assert gzip.decompress(compressed.content) == plain.content
+    assert len(compressed.content) < len(plain.content) / 3
+    assert client.get("/programme/", headers={"accept-encoding": "gzip"}).content == \
+        compressed.content
+    assert client.get("/programme/").content == plain.content
+    assert "Content-Encoding" not in client.get("/programme/")
+
+
+def test_a_page_stored_for_one_host_or_scheme_is_not_served_to_another(client, demo_event,
+                                                                        settings):
+    """A page served from the cache asks the database nothing; one drawn again does."""
+    settings.ALLOWED_HOSTS = ["colloque.example", "www.colloque.example"]
+    queries = CaptureQueriesContext(connection)
+
+    def drawn(**kwargs) -> bool:
+        with queries:
+            assert client.get("/programme/", **kwargs).status_code == 200
+        return bool(queries.captured_queries)
+
+    assert drawn(HTTP_HOST="colloque.example")
+    assert not drawn(HTTP_HOST="colloque.example")
+    assert drawn(HTTP_HOST="www.colloque.example")
+    assert drawn(HTTP_HOST="colloque.example", secure=True)
+    assert not drawn(HTTP_HOST="colloque.example", secure=True)
+    assert client.get("/programme/", HTTP_HOST="forged.example").status_code == 400
 
 
 def test_requests_with_a_session_cookie_bypass_the_cache(staff_client, demo_event):
