@@ -16,7 +16,7 @@ help:
 	@echo "make run    - install, migrate the SQLite database, load the demo, serve on http://$(HOST):$(PORT)"
 	@echo "make test   - run the whole test suite"
 	@echo "make lint   - ruff on the whole project"
-	@echo "make bench  - registration rush against gunicorn on PostgreSQL"
+	@echo "make bench  - public pages and registration rush against gunicorn on PostgreSQL, page cost"
 	@echo "make lock   - regenerate requirements.lock (production) and requirements-dev.lock"
 
 # A developer's machine installs requirements-dev.lock (production's requirements.lock plus
@@ -60,6 +60,7 @@ lint: install
 
 bench: install
 	$(PY) bench/registration_rush.py
+	$(PY) bench/page_cost.py
 
 lock:
 	$(PY) -m pip install --quiet uv

@@ -122,3 +122,27 @@ def session_card(context, session):
     return cache.card(
         context.get("request"), ("session", session.pk, getattr(session, "seats_left", None)),
         lambda: card.render({"session": session}))
+
+
+class KeepNode(template.Node):
+    def __init__(self, nodelist, key):
+        self.nodelist, self.key = nodelist, key
+
+    def render(self, context):
+        key = ("keep", *(value.resolve(context) for value in self.key))
+        return cache.card(context.get("request"), key, lambda: self.nodelist.render(context))
+
+
+@register.tag
+def keep(parser, token):
+    """`{% keep "name" value … %}…{% endkeep %}`: the part of a public page drawn between the
+    tags, kept between renders like a session card (`program.cache.card`): for the current
+    version of the public pages (any staff edit draws it again), the language and the values
+    given (e.g. the seats left), which must name everything the part shows that can change
+    without a staff edit. Whatever the part reads is read only when it is drawn."""
+    bits = token.split_contents()[1:]
+    if not bits:
+        raise template.TemplateSyntaxError("{% keep %} needs a name")
+    nodelist = parser.parse(("endkeep",))
+    parser.delete_first_token()
+    return KeepNode(nodelist, [parser.compile_filter(bit) for bit in bits])

@@ -81,8 +81,8 @@ def test_home_and_programme_give_the_opening_date_before_registrations_open(clie
 def test_programme_lists_four_conferences_then_five_workshops(client, demo_event):
     response = client.get("/programme/")
     assert response.status_code == 200
-    plenaries = response.context["plenaries"]
-    workshops = response.context["workshops"]
+    plenaries = response.context["timetable"].plenaries
+    workshops = response.context["timetable"].workshops
     assert len(plenaries) == 4
     assert len(workshops) == 5
     html = response.content.decode()
