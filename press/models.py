@@ -96,12 +96,15 @@ class PressInfo(models.Model):
     personality = models.TextField(
         _("personnalité présente"), blank=True, default=DEFAULT_PERSONALITY, max_length=1000,
         help_text=_("Telle que l'invitation presse la présente."),
+        validators=[validate_multiline],
     )
     contact_name = models.CharField(
-        _("contact presse : nom"), max_length=150, default=DEFAULT_CONTACT_NAME
+        _("contact presse : nom"), max_length=150, default=DEFAULT_CONTACT_NAME,
+        validators=[validate_single_line],
     )
     contact_phone = models.CharField(
-        _("contact presse : téléphone"), max_length=40, default=DEFAULT_CONTACT_PHONE
+        _("contact presse : téléphone"), max_length=40, default=DEFAULT_CONTACT_PHONE,
+        validators=[validate_single_line],
     )
     contact_email = models.EmailField(
         _("contact presse : e-mail"), default=DEFAULT_CONTACT_EMAIL
@@ -110,9 +113,10 @@ class PressInfo(models.Model):
         _("heure d'arrivée de la presse"), default=dt.time(8, 30),
         help_text=_("Indiquée sur le badge et dans l'e-mail d'accréditation."),
     )
-    entrance = models.CharField(_("entrée presse"), max_length=250, default=DEFAULT_ENTRANCE)
+    entrance = models.CharField(_("entrée presse"), max_length=250, default=DEFAULT_ENTRANCE,
+                                validators=[validate_single_line])
     instructions = models.TextField(
-        _("consignes pratiques"), blank=True, max_length=4000,
+        _("consignes pratiques"), blank=True, max_length=4000, validators=[validate_multiline],
         help_text=_("Texte libre ajouté à l'e-mail d'accréditation (stationnement, régie…)."),
     )
 

@@ -21,6 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from colloque.mail import Recomputed, recomputable, send_email_later
+from colloque.text import normalise_email
 from program.models import Event
 
 from .badge import stored_badge_pdf
@@ -167,6 +168,8 @@ def accreditation_submit(
     if not event.accreditation_is_open(now):
         raise AccreditationClosed(_("Les demandes d'accréditation sont closes."))
     extension = validate_document(document) if document else None
+    if data.get("email"):  # canonical, as the form gives it (ValueError for a bad domain)
+        data = {**data, "email": normalise_email(data["email"])}
     accreditation = AccreditationRequest(event=event, language=language, **data)
     if (known := _in_progress(event, accreditation.email)) is not None:
         _tell_owner_again(known)

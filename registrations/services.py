@@ -33,6 +33,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from colloque import sql
+from colloque.text import normalise_email
 from program.models import Event, Session
 
 from . import seats
@@ -104,8 +105,10 @@ def registration_create(
     workshops: checked here, under the lock, so the form needs no query for it), TooManyHolds
     (the network or the mail domain already holds its cap of unconfirmed registrations).
     Accessibility needs are health data: stored only with `accessibility_consent`.
+    The address is stored in its canonical form (`normalise_email`, the form's already is),
+    which the unique index compares: ValueError for a domain IDNA refuses.
     """
-    email = email.strip()
+    email = normalise_email(email)
     if not accessibility_consent:
         accessibility_needs, accessibility_details = (), ""
     registration = _new_registration(

@@ -73,3 +73,25 @@ def test_answer_refuses_invisible_characters(client, event, staff_user):
     request.refresh_from_db()
     assert request.status == Status.INFO_REQUESTED
     assert AccreditationTransition.objects.count() == before
+
+
+def test_the_service_stores_the_canonical_address_whoever_calls_it(event):
+    from press.services import accreditation_submit
+
+    data = {**form_data(email="  Lea@Collège-Exemple.FR "), "crew_size": 1, "consent": True}
+    accreditation_submit(event=event, data=data, language="fr")
+    assert AccreditationRequest.objects.get().email == "lea@xn--collge-exemple-yjb.fr"
+
+
+@pytest.mark.parametrize("field", ["contact_name", "contact_phone", "entrance", "personality",
+                                   "instructions"])
+def test_press_information_refuses_invisible_characters(event, field):
+    from django.core.exceptions import ValidationError
+
+    from press.models import PressInfo
+
+    info = PressInfo(event=event, **{field: "Porte\u202e Lobau"})
+    with pytest.raises(ValidationError) as refused:
+        info.full_clean()
+    assert field in refused.value.message_dict
+    assert "U+202E" in " ".join(refused.value.message_dict[field])

@@ -174,3 +174,20 @@ def test_names_are_stored_composed(client, event, form_data, django_capture_on_c
          form_data(first_name="Zoe\u0301", last_name="Traore\u0301"))
     registration = Registration.objects.get()
     assert (registration.first_name, registration.last_name) == ("Zoé", "Traoré")
+
+
+def test_the_service_stores_the_canonical_address_whoever_calls_it(event):
+    """The unique index compares canonical addresses: the service makes them so itself (the
+    admin and the tests call it without the public form)."""
+    from registrations import services
+
+    first, created = services.registration_create(
+        event=event, first_name="Awa", last_name="Traoré", email="  Awa@Collège-Exemple.FR ",
+        audience="parent")
+    assert created
+    assert Registration.objects.get(pk=first.pk).email == "awa@xn--collge-exemple-yjb.fr"
+    again, created = services.registration_create(
+        event=event, first_name="Awa", last_name="Traoré", email="awa@colle\u0300ge-exemple.fr",
+        audience="parent")
+    assert not created and again.pk == first.pk
+    assert Registration.objects.count() == 1
