@@ -28,6 +28,11 @@ proxy connects from) and `TRUSTED_PROXY_COUNT` says how many proxies append to
 X-Forwarded-For: then the address the outermost of them saw. A client that reaches gunicorn
 directly from the Internet has a public REMOTE_ADDR: whatever X-Forwarded-For it writes is
 ignored. django-axes reads the same function (AXES_CLIENT_IP_CALLABLE).
+
+`REGISTRATION_UNCAPPED_NETWORKS`: networks where many of the audience share a few addresses
+(the City of Paris's or an académie's egress proxies). Their submissions have no per-network
+limit and no per-network cap of unconfirmed registrations; the per-address limit still
+applies.
 """
 
 import dataclasses
@@ -70,8 +75,8 @@ def _networks(spec: tuple[str, ...]) -> tuple:
     try:
         return tuple(ipaddress.ip_network(item.strip(), strict=False) for item in spec
                      if item.strip())
-    except ValueError as exc:
-        raise ImproperlyConfigured(f"TRUSTED_PROXIES: {exc}") from exc
+    except ValueError as exc:  # settings/base.py checks both lists at start-up
+        raise ImproperlyConfigured(f"network list: {exc}") from exc
 
 
 def _address(value: str):
@@ -121,8 +126,19 @@ def network(address: str) -> str:
     return str(ipaddress.ip_network(f"{parsed}/{prefix}", strict=False))
 
 
+def _is_uncapped(address) -> bool:
+    return address is not None and any(
+        address in network for network in _networks(
+            tuple(settings.REGISTRATION_UNCAPPED_NETWORKS)))
+
+
 def client_network(request) -> str:
-    return network(client_ip(request))
+    """The client's network, counted and stored against the caps; "" for a network of
+    REGISTRATION_UNCAPPED_NETWORKS (a shared egress of the audience: no network limit)."""
+    address = client_ip(request)
+    if _is_uncapped(_address(address)):
+        return ""
+    return network(address)
 
 
 # Counting -----------------------------------------------------------------------------------
@@ -184,7 +200,7 @@ def _digest(value: str) -> str:
 def _counters(request, scope: str, email: str | None) -> list[_Counter]:
     counters = []
     rate = parse_rate(settings.REGISTRATION_RATE_LIMIT)
-    if rate:
+    if rate and not _is_uncapped(_address(client_ip(request))):
         ident = client_network(request) or "unknown"
         counters.append(_Counter("network", f"rl:{scope}:n:{_digest(ident)}", *rate))
     rate = parse_rate(settings.REGISTRATION_EMAIL_RATE_LIMIT)

@@ -24,6 +24,7 @@ seat decision itself.
 
 import datetime as dt
 import functools
+import re
 import secrets
 
 from django.conf import settings
@@ -199,6 +200,13 @@ PUBLIC_MAIL_DOMAINS = frozenset("""
     protonmail.com pm.me bbox.fr numericable.fr club-internet.fr aliceadsl.fr mail.com
     yandex.com libertysurf.fr netcourrier.com
 """.split())
+# The colloquium's own audience at institutional addresses: the teachers and school staff of
+# every académie (ac-paris.fr, ac-creteil.fr, ac-versailles.fr…), the ministry, the City of
+# Paris's staff and elected officials. Hundreds of them register at once the day the
+# invitation goes out, none of them hoarding: no domain cap either (the network cap and the
+# rate limits still apply). REGISTRATION_UNCAPPED_DOMAINS adds others (a university).
+INSTITUTIONAL_MAIL_DOMAINS = frozenset({"paris.fr", "education.gouv.fr"})
+_ACADEMIE = re.compile(r"ac-[a-z0-9-]+\.fr")
 # Second-level labels under which each third-level domain is a different owner
 # (education.gouv.fr, example.co.uk): a short stand-in for the public suffix list.
 _SHARED_SECOND_LEVEL = frozenset({"gouv", "gov", "co", "com", "ac", "org", "net", "edu", "asso"})
@@ -207,11 +215,14 @@ _SHARED_SECOND_LEVEL = frozenset({"gouv", "gov", "co", "com", "ac", "org", "net"
 def hold_domain(email: str) -> str:
     """The mail domain an unconfirmed registration counts against: the registered domain
     (« a.b.exemple.fr » and « exemple.fr » count together, so subdomains do not multiply the
-    cap), "" for the public webmails (no domain cap)."""
+    cap), "" for the public webmails and the institutions of the audience (no domain cap)."""
     labels = email.rpartition("@")[2].strip().lower().rstrip(".").split(".")
     keep = 3 if len(labels) >= 3 and labels[-2] in _SHARED_SECOND_LEVEL else 2
     domain = ".".join(labels[-keep:])
-    return "" if domain in PUBLIC_MAIL_DOMAINS else domain[:253]
+    if (domain in PUBLIC_MAIL_DOMAINS or domain in INSTITUTIONAL_MAIL_DOMAINS
+            or _ACADEMIE.fullmatch(domain) or domain in settings.REGISTRATION_UNCAPPED_DOMAINS):
+        return ""
+    return domain[:253]
 
 
 # The unconfirmed registrations of one network and of one mail domain (those not confirmed

@@ -292,6 +292,10 @@ REGISTRATION_HOLD_MINUTES = env.int("REGISTRATION_HOLD_MINUTES", default=15)
 # mail domain (not the big public webmails: colloque/ratelimit.py); 0: no cap
 REGISTRATION_HOLDS_PER_NETWORK = env.int("REGISTRATION_HOLDS_PER_NETWORK", default=20)
 REGISTRATION_HOLDS_PER_DOMAIN = env.int("REGISTRATION_HOLDS_PER_DOMAIN", default=30)
+# Mail domains without that cap besides the webmails and the audience's institutions
+# (académies, paris.fr, education.gouv.fr): registrations.services.hold_domain
+REGISTRATION_UNCAPPED_DOMAINS = frozenset(
+    domain.strip().lower() for domain in env.list("REGISTRATION_UNCAPPED_DOMAINS", default=[]))
 # A known address submitted again gets its link again at most once in this many minutes
 REGISTRATION_RESEND_COOLDOWN_MINUTES = env.int("REGISTRATION_RESEND_COOLDOWN_MINUTES",
                                                default=10)
@@ -310,10 +314,16 @@ PERSONAL_DATA_RETENTION_DAYS = env.int("PERSONAL_DATA_RETENTION_DAYS", default=9
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[
     "127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"])
-try:  # a typo stops start-up here, not every request later
-    [ipaddress.ip_network(network, strict=False) for network in TRUSTED_PROXIES]
-except ValueError as exc:
-    raise ImproperlyConfigured(f"TRUSTED_PROXIES: {exc}") from None
+# Networks whose people register by the hundred from a few addresses (the City's or the
+# académie's egress proxies): no per-network rate limit and no per-network cap of unconfirmed
+# registrations for them; the per-address limit still applies. colloque/ratelimit.py
+REGISTRATION_UNCAPPED_NETWORKS = env.list("REGISTRATION_UNCAPPED_NETWORKS", default=[])
+for _name, _networks in (("TRUSTED_PROXIES", TRUSTED_PROXIES),
+                         ("REGISTRATION_UNCAPPED_NETWORKS", REGISTRATION_UNCAPPED_NETWORKS)):
+    try:  # a typo stops start-up here, not every request later
+        [ipaddress.ip_network(network, strict=False) for network in _networks]
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{_name}: {exc}") from None
 
 # Sessions and security defaults
 SESSION_COOKIE_HTTPONLY = True

@@ -214,6 +214,44 @@ def test_one_mail_domain_cannot_hold_more_than_its_cap_from_many_networks(
     assert {a.status_code for a in webmail} == {302}
 
 
+@pytest.mark.parametrize("domain", ["ac-paris.fr", "ac-creteil.fr", "paris.fr",
+                                    "education.gouv.fr", "u-paris.fr"])
+def test_the_audiences_institutions_have_no_domain_cap(
+        client, event, form_data, small_caps, settings, domain,
+        django_capture_on_commit_callbacks):
+    """Teachers of an académie, the ministry, the City's staff and elected officials register
+    by the hundred the day the invitation goes out; an operator adds others."""
+    settings.REGISTRATION_UNCAPPED_DOMAINS = frozenset({"u-paris.fr"})
+    answers = [submit(client, form_data, django_capture_on_commit_callbacks,
+                      address=f"198.51.{n}.1", email=f"prof{n}@{domain}") for n in range(8)]
+    assert {a.status_code for a in answers} == {302}
+    assert Registration.objects.filter(email__endswith=domain).count() == 8
+
+
+def test_a_shared_egress_network_the_operator_names_has_no_network_limit(
+        client, event, form_data, production_limits, settings,
+        django_capture_on_commit_callbacks):
+    """The City's staff leave through a few proxy addresses: named in
+    REGISTRATION_UNCAPPED_NETWORKS, they are not stopped by the network's limit or cap;
+    each address keeps its own limit, and other networks keep theirs."""
+    settings.REGISTRATION_UNCAPPED_NETWORKS = ["203.0.113.0/26"]
+    settings.REGISTRATION_HOLDS_PER_NETWORK = 3
+    event.plenary_capacity = 500  # everyone holds a seat: the cap counts seats held
+    event.save()
+    city = [submit(client, form_data, django_capture_on_commit_callbacks,
+                   address="203.0.113.40", email=f"agent{n}@paris.fr") for n in range(65)]
+    assert {a.status_code for a in city} == {302}
+    assert Registration.objects.filter(hold_network="").count() == 65
+    same_address = [submit(client, form_data, django_capture_on_commit_callbacks,
+                           address="203.0.113.41", email="agent0@paris.fr")
+                    for _ in range(5)]
+    assert same_address[-1].status_code == 429  # the address's own limit (5 an hour)
+    elsewhere = [submit(client, form_data, django_capture_on_commit_callbacks,
+                        address="203.0.113.200", email=f"voisin{n}@gmail.com")
+                 for n in range(4)]
+    assert [a.status_code for a in elsewhere] == [302] * 3 + [429]  # the network cap, 3
+
+
 def test_holds_that_ran_out_do_not_count_against_the_cap(
         client, event, form_data, small_caps, settings, django_capture_on_commit_callbacks):
     for n in range(3):
