@@ -4,11 +4,13 @@ A benchmark, not a test. It
 1. (re)creates the database `colloque_bench` (owner: role colloque), migrates it, loads the
    demo colloquium (300 seats in the plenary room, five workshops of 30 to 60 seats) and
    collects the static files;
-2. starts gunicorn with the production settings on 127.0.0.1 (free port, rate limit off,
-   e-mails to the console) and the e-mail worker (`db_worker`, at a lower CPU priority,
-   BENCH_WORKER_NICE). BENCH_WORKER=1 (default) runs it beside the site all along; =after
-   starts it once the rush is over (the site alone takes the rush, the outbox keeps the
-   e-mails); =0 leaves it off (links read from the outbox as soon as they are queued);
+2. starts gunicorn with the production settings on 127.0.0.1 (free port, the rate limits and
+   hoarding caps of production, each person from a network of their own at one of the
+   audience's mail domains, e-mails to the console) and the e-mail worker (`db_worker`, at a
+   lower CPU priority, BENCH_WORKER_NICE). BENCH_WORKER=1 (default) runs it beside the site
+   all along; =after starts it once the rush is over (the site alone takes the rush, the
+   outbox keeps the e-mails); =0 leaves it off (links read from the outbox as soon as they
+   are queued);
 3. measures the public pages first: PAGES_CLIENTS (64) people loading `/`, then
    `/programme/`, again and again for PAGES_SECONDS each (bench/public_pages.py); then runs
    two phases, each timed on its own, with CONCURRENCY virtual people in threads (each
@@ -108,12 +110,12 @@ def environment(port: int) -> dict:
         "DJANGO_SECRET_KEY": SECRET_KEY,
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DJANGO_SECURE_SSL_REDIRECT": "0",
-        "REGISTRATION_RATE_LIMIT": "off",
-        "ALLOW_LOCAL_CACHE": "1",  # one machine, rate limit off: no Redis needed
-        # Every client is 127.0.0.1 with one mail domain: caps out of reach, but their query
-        # still runs with each submission, as in production.
-        "REGISTRATION_HOLDS_PER_NETWORK": "1000000",
-        "REGISTRATION_HOLDS_PER_DOMAIN": "1000000",
+        # The rate limits and the hoarding caps as in production: each person comes from a
+        # network of their own (X-Forwarded-For, read from 127.0.0.1 as from the PaaS router)
+        # with an address at one of the audience's domains (`person()`). One machine: the
+        # limits count per process (no Redis).
+        "ALLOW_LOCAL_CACHE": "1",
+        "TRUSTED_PROXY_COUNT": "1",
         "EMAIL_URL": "consolemail://",
         "SITE_URL": f"http://127.0.0.1:{port}",
         "HOST": "127.0.0.1",
@@ -208,6 +210,19 @@ class Mailbox:
             time.sleep(0.05)
 
 
+# The audience's mail domains: the académie's and the City's (no domain cap), a webmail, and
+# associations and collectives, a few people each (each domain under its cap of 30).
+DOMAINS = ["ac-paris.fr", "paris.fr", "gmail.com", "orange.fr", "collectif{n}.org"]
+
+
+def person(index: int) -> tuple[str, str]:
+    """The e-mail address of the `index`th person and the address they connect from: a /24
+    of their own, as the router reports it in X-Forwarded-For."""
+    domain = DOMAINS[index % len(DOMAINS)].format(n=index // len(DOMAINS) % 400)
+    return (f"rush{index}@{domain}",
+            f"{10 + index // 65536}.{index // 256 % 256}.{index % 256}.7")
+
+
 class Client:
     """One person's browser: cookies, CSRF token, a new connection per request."""
 
@@ -215,9 +230,12 @@ class Client:
         self.port = port
         self.cookies: dict[str, str] = {}
         self.csrf = ""
+        self.forwarded_for = ""
 
     def request(self, method: str, path: str, body: dict | None = None):
         headers = {"Host": f"127.0.0.1:{self.port}"}
+        if self.forwarded_for:
+            headers["X-Forwarded-For"] = self.forwarded_for
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         data = None
@@ -284,7 +302,7 @@ class Submit:
         self.latency, self.errors, self.done = [], [], []
 
     def __call__(self, client, index, rng):
-        email = f"rush{index}@bench.example.org"
+        email, client.forwarded_for = person(index)
         form = {
             "csrfmiddlewaretoken": client.csrf, "first_name": f"Personne{index}",
             "last_name": "Rush", "email": email, "organisation": "Banc d'essai",
