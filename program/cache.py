@@ -27,6 +27,7 @@ that ALLOWED_HOSTS refuses is never stored, so it never finds a page.
 
 import functools
 import hashlib
+import logging
 import re
 import time
 
@@ -35,10 +36,13 @@ from django.contrib.messages import get_messages
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.http import HttpResponse
+from django.http.cookie import parse_cookie
 from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 
 from .querysets import EventManager
+
+logger = logging.getLogger(__name__)
 
 VERSION_KEY = "public-page:version"
 _last_version_seen = None
@@ -49,11 +53,19 @@ MAX_CARDS = 2000
 
 
 def bump_version(**kwargs) -> None:
-    """Make every cached public page stale, on every server (a signal receiver)."""
+    """Make every cached public page stale, on every server (a signal receiver).
+
+    With the cache unreachable the staff's save goes through all the same: the pages are
+    not read from the cache either meanwhile (PublicPageCacheMiddleware draws them), and this
+    process forgets its kept cards at once."""
     try:
-        cache.incr(VERSION_KEY)
-    except ValueError:  # no version yet, or evicted
-        cache.set(VERSION_KEY, time.time_ns(), timeout=None)
+        try:
+            cache.incr(VERSION_KEY)
+        except ValueError:  # no version yet, or evicted
+            cache.set(VERSION_KEY, time.time_ns(), timeout=None)
+    except Exception:  # noqa: BLE001 - Redis down: the edit must not be lost for it
+        _cards.clear()
+        logger.error("public page cache unreachable: pages not marked stale", exc_info=True)
 
 
 def _version() -> int:
@@ -69,10 +81,12 @@ def _version() -> int:
     return version
 
 
-def _is_personal(request) -> bool:
-    """A staff login or a message waiting for this person: their page is theirs."""
-    return any(name in request.COOKIES for name in (settings.SESSION_COOKIE_NAME,
-                                                    CookieStorage.cookie_name))
+def _is_personal(meta) -> bool:
+    """A staff login or a message waiting for this person (request.META or a WSGI environ):
+    their page is theirs."""
+    cookie = meta.get("HTTP_COOKIE")
+    return bool(cookie) and any(name in parse_cookie(cookie) for name in (
+        settings.SESSION_COOKIE_NAME, CookieStorage.cookie_name))
 
 
 def _view_can_be_shared(request, response) -> bool:
@@ -99,12 +113,36 @@ def _private(response):
 _ACCEPTS_GZIP = re.compile(r"\bgzip\b")  # as django.middleware.gzip decides
 
 
-def _key(request, version: int) -> str:
-    where = "\n".join((request.scheme, request.META.get("HTTP_HOST", ""),
-                       request.get_full_path()))
-    digest = hashlib.sha256(where.encode()).hexdigest()[:32]
-    gzip = "gz" if _ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")) else "id"
+def _scheme(meta) -> str:
+    """request.scheme, from request.META or a WSGI environ (SECURE_PROXY_SSL_HEADER)."""
+    if settings.SECURE_PROXY_SSL_HEADER:
+        header, secure_value = settings.SECURE_PROXY_SSL_HEADER
+        value = meta.get(header)
+        if value is not None:
+            return "https" if value.split(",", 1)[0].strip() == secure_value else "http"
+    return meta.get("wsgi.url_scheme", "http")
+
+
+def _key(meta, version: int) -> str:
+    """The key of a page: from the request as the server gave it (request.META, or the WSGI
+    environ before Django reads it), so both find the same page."""
+    where = "\n".join((_scheme(meta), meta.get("HTTP_HOST", ""), meta.get("SCRIPT_NAME", ""),
+                       meta.get("PATH_INFO", ""), meta.get("QUERY_STRING", "")))
+    digest = hashlib.sha256(where.encode("utf-8", "surrogateescape")).hexdigest()[:32]
+    gzip = "gz" if _ACCEPTS_GZIP.search(meta.get("HTTP_ACCEPT_ENCODING", "")) else "id"
     return f"public-page:{version}:{gzip}:{digest}"
+
+
+def stored_page(meta) -> tuple[bytes, dict] | None:
+    """The stored answer (content, headers) to this anonymous GET of a public page, if any.
+
+    Read by PublicPageCacheMiddleware and, before Django builds its request, by the WSGI
+    application (colloque/wsgi.py): a page served from there costs no more than the cache's
+    two reads."""
+    if (not settings.PUBLIC_PAGE_CACHE_SECONDS or meta.get("REQUEST_METHOD") != "GET"
+            or _is_personal(meta)):
+        return None
+    return cache.get(_key(meta, _version()))
 
 
 def _response_can_be_stored(response) -> bool:
@@ -131,7 +169,7 @@ def public_page(view):
         seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
         if not seconds or request.method not in ("GET", "HEAD"):
             return response
-        if _is_personal(request) or not _view_can_be_shared(request, response):
+        if _is_personal(request.META) or not _view_can_be_shared(request, response):
             return _private(response)
         patch_cache_control(response, public=True, max_age=0, s_maxage=seconds)
         response.public_page = True
@@ -153,18 +191,25 @@ class PublicPageCacheMiddleware:
 
     def __call__(self, request):
         seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
-        if not seconds or request.method != "GET" or _is_personal(request):
+        if not seconds or request.method != "GET" or _is_personal(request.META):
             return self.get_response(request)
-        version = _version()
-        request.public_page_version = version
-        key = _key(request, version)
-        stored = cache.get(key)
+        try:
+            version = _version()
+            key = _key(request.META, version)
+            stored = cache.get(key)
+        except Exception:  # noqa: BLE001 - the cache unreachable: the page is drawn
+            logger.warning("public page cache unreachable", exc_info=True)
+            return self.get_response(request)
         if stored is not None:
             content, headers = stored
             return HttpResponse(content, headers=headers)
+        request.public_page_version = version
         response = self.get_response(request)
         if _response_can_be_stored(response):
-            cache.set(key, (response.content, dict(response.headers)), seconds)
+            try:
+                cache.set(key, (response.content, dict(response.headers)), seconds)
+            except Exception:  # noqa: BLE001
+                logger.warning("public page cache unreachable", exc_info=True)
         return response
 
 

@@ -235,3 +235,84 @@ def test_a_seat_taken_shows_on_the_programme_once_its_few_seconds_are_over(clien
         card = _card(client.get("/programme/").text, workshop)
         assert f"{seats - 1} places restantes" in card
         assert workshop.title in card
+
+
+def _wsgi_get(path: str, **environ) -> tuple[str, dict, bytes]:
+    """GET `path` from the WSGI application gunicorn serves (colloque/wsgi.py)."""
+    import io
+    import sys
+
+    from colloque.wsgi import application
+
+    answer = {}
+
+    def start_response(status, headers, exc_info=None):
+        answer.update(status=status, headers=dict(headers))
+
+    environ = {"REQUEST_METHOD": "GET", "PATH_INFO": path, "QUERY_STRING": "",
+               "SERVER_NAME": "testserver", "SERVER_PORT": "80", "HTTP_HOST": "testserver",
+               "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(b""),
+               "wsgi.errors": sys.stderr, "SERVER_PROTOCOL": "HTTP/1.1",
+               "REMOTE_ADDR": "127.0.0.1", **environ}
+    body = b"".join(application(environ, start_response))
+    return answer["status"], answer["headers"], body
+
+
+@pytest.fixture
+def django_requests():
+    """How many requests reached Django's handler."""
+    from django.core.signals import request_started
+
+    started = []
+
+    def count(**kwargs):
+        started.append(kwargs)
+
+    request_started.connect(count)
+    yield started
+    request_started.disconnect(count)
+
+
+def test_the_server_answers_a_cached_page_before_django_with_the_same_headers(
+        demo_event, django_requests):
+    first = _wsgi_get("/programme/")
+    assert len(django_requests) == 1 and first[0] == "200 OK"
+    again = _wsgi_get("/programme/")
+    assert len(django_requests) == 1  # Django did not see the second request
+    assert again == first
+    for header in ("Content-Security-Policy", "Permissions-Policy", "Cache-Control",
+                   "Content-Language", "Content-Length"):
+        assert header in again[1], header
+
+
+def test_the_server_sends_personal_requests_and_posts_to_django(demo_event, django_requests,
+                                                                settings):
+    _wsgi_get("/programme/")
+    _wsgi_get("/programme/", HTTP_COOKIE=f"{settings.SESSION_COOKIE_NAME}=abc; csrftoken=x")
+    _wsgi_get("/programme/", HTTP_COOKIE="messages=abc")
+    _wsgi_get("/programme/", REQUEST_METHOD="HEAD")
+    assert len(django_requests) == 4
+    _wsgi_get("/programme/", HTTP_COOKIE="csrftoken=x; django_language=en")
+    assert len(django_requests) == 4  # cookies that make nothing personal
+
+
+def test_public_pages_and_staff_edits_go_on_when_the_cache_cannot_be_read(demo_event,
+                                                                         monkeypatch):
+    """Redis down: every public page is drawn (nothing served from, nor kept in, the cache)
+    and a staff edit is saved and shows."""
+    from django.core.cache import cache
+
+    _wsgi_get("/programme/")
+
+    def unreachable(*args, **kwargs):
+        raise ConnectionError("cache down")
+
+    for method in ("get", "get_or_set", "set", "incr"):
+        monkeypatch.setattr(cache, method, unreachable)
+    status, _headers, body = _wsgi_get("/programme/")
+    assert status == "200 OK" and demo_event.sessions.first().title_fr in body.decode()
+    session = demo_event.sessions.first()
+    session.title_fr = "Titre modifié pendant la panne"
+    session.save()
+    assert "Titre modifié pendant la panne" in Client().get("/programme/").text
+    assert "Titre modifié pendant la panne" in _wsgi_get("/programme/")[2].decode()
