@@ -39,6 +39,7 @@ import dataclasses
 import functools
 import hashlib
 import ipaddress
+import logging
 import math
 import time
 
@@ -48,6 +49,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+logger = logging.getLogger(__name__)
 _PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 # A network: the block one subscriber, office or school is given.
 IPV4_PREFIX, IPV6_PREFIX = 24, 64
@@ -214,6 +216,24 @@ def _estimate(current: int, previous: int, elapsed: float) -> float:
     return previous * (1 - elapsed) + current
 
 
+def _fails_open(function):
+    """With the shared cache unreachable (Redis down) the forms keep working: nothing is
+    counted and nothing refused, and the error is logged. The seat caps live in the database
+    and still hold; a registration lost to an outage of the limiter would be worse than a
+    few minutes without it."""
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        except Exception:  # noqa: BLE001 - any cache failure, whatever the backend raises
+            logger.error("rate limit cache unreachable: submission not limited", exc_info=True)
+            return None
+
+    return wrapper
+
+
+@_fails_open
 def check(request, *, scope: str, email: str | None = None) -> Refusal | None:
     """Whether one more submission would be over a limit, counting nothing (before the form
     is validated: a client already over its limit is answered at once)."""
@@ -227,6 +247,7 @@ def check(request, *, scope: str, email: str | None = None) -> Refusal | None:
     return None
 
 
+@_fails_open
 def consume(request, *, scope: str, email: str | None = None) -> Refusal | None:
     """Count one successful submission (per network and per `email`), or refuse it.
 
@@ -245,6 +266,7 @@ def consume(request, *, scope: str, email: str | None = None) -> Refusal | None:
     return None
 
 
+@_fails_open
 def give_back(request, *, scope: str, email: str | None = None) -> None:
     """Undo `consume` for a submission the service refused after all (nothing written)."""
     now = time.time()

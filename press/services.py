@@ -9,6 +9,7 @@ no status.
 
 import datetime as dt
 import hashlib
+import logging
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -39,6 +40,8 @@ from .models import (
     token_digests,
     unusable_digest,
 )
+
+logger = logging.getLogger(__name__)
 
 
 class AccreditationError(Exception):
@@ -216,7 +219,11 @@ def _tell_owner_again(accreditation: AccreditationRequest) -> None:
     journalist's mailbox through the form)."""
     minutes = settings.REGISTRATION_RESEND_COOLDOWN_MINUTES
     key = "press-resend:" + hashlib.sha256(accreditation.email.lower().encode()).hexdigest()[:32]
-    if minutes > 0 and not cache.add(key, 1, timeout=minutes * 60):
+    try:
+        if minutes > 0 and not cache.add(key, 1, timeout=minutes * 60):
+            return
+    except Exception:  # noqa: BLE001 - the cache unreachable: the owner has their link already
+        logger.warning("press resend cooldown unreadable: link not sent again", exc_info=True)
         return
     _email(accreditation, "already_submitted")
 

@@ -1,3 +1,4 @@
+import contextlib
 import hashlib
 
 from crispy_forms.helper import FormHelper
@@ -164,10 +165,14 @@ class RegistrationForm(NormalisedTextMixin, forms.Form):
         key = "registrations:blank-form:" + hashlib.sha256(
             repr((get_language(), self.initial.get("workshop"), choices)).encode()
         ).hexdigest()
-        html = cache.get(key)
+        try:
+            html = cache.get(key)
+        except Exception:  # noqa: BLE001 - the cache unreachable: the form is drawn
+            html = None
         if html is None:
             html = render_crispy_form(self)
-            cache.set(key, html, 60)
+            with contextlib.suppress(Exception):
+                cache.set(key, html, 60)
         return mark_safe(html)  # noqa: S308 - rendered by crispy from the form's own fields
 
     def with_seat_counts(self):
