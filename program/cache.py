@@ -11,7 +11,10 @@ page served from the cache costs a tenth of a rendered one's Python.
 
 Staff edits show at once: the cache keys carry a version number kept in the cache itself,
 which `bump_version` (a post_save/post_delete receiver on the programme and press models, see
-`program.apps`) increments, so every server stops using the older pages together.
+`program.apps`) increments, so every server stops using the older pages together. With a
+cache of each process's own (local memory: `make run`, or ALLOW_LOCAL_CACHE=1 with several
+web processes on one machine) the version is a file's modification time instead, which every
+process of the machine reads: an edit saved by one shows in all.
 
 Within a page, each session card is kept too (`card`), in this process's memory and under the
 same version: a page rendered again after its few seconds joins the stored cards instead of
@@ -28,13 +31,18 @@ that ALLOWED_HOSTS refuses is never stored, so it never finds a page.
 import functools
 import hashlib
 import logging
+import os
 import re
+import tempfile
 import time
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.contrib.messages.storage.cookie import CookieStorage
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.locmem import LocMemCache
+from django.db import connection
 from django.http import HttpResponse
 from django.http.cookie import parse_cookie
 from django.utils.cache import patch_cache_control
@@ -52,6 +60,42 @@ _cards_version = None
 MAX_CARDS = 2000
 
 
+def _version_file() -> Path | None:
+    """Where the version lives when the cache is this process's own (LocMemCache: `make run`,
+    or ALLOW_LOCAL_CACHE=1 with several web processes on one machine): the modification time
+    of a file every process of the machine sees, one per database. None with a shared cache
+    (Redis), which holds the version itself."""
+    if not isinstance(caches["default"], LocMemCache):
+        return None
+    database = connection.settings_dict
+    return _version_path(f"{database.get('HOST')}|{database.get('PORT')}|{database.get('NAME')}")
+
+
+@functools.cache
+def _version_path(database: str) -> Path:
+    name = hashlib.sha256(database.encode()).hexdigest()[:16]
+    return Path(tempfile.gettempdir()) / f"colloque-public-pages-{name}.version"
+
+
+def _file_version(path: Path) -> int:
+    try:
+        return path.stat().st_mtime_ns
+    except FileNotFoundError:
+        _touch(path)
+        return path.stat().st_mtime_ns
+
+
+def _touch(path: Path) -> None:
+    """A new modification time, later than the last one even within the clock's resolution."""
+    try:
+        last = path.stat().st_mtime_ns
+    except FileNotFoundError:
+        last = 0
+    path.touch()
+    now = max(time.time_ns(), last + 1)
+    os.utime(path, ns=(now, now))
+
+
 def bump_version(**kwargs) -> None:
     """Make every cached public page stale, on every server (a signal receiver).
 
@@ -59,6 +103,9 @@ def bump_version(**kwargs) -> None:
     not read from the cache either meanwhile (PublicPageCacheMiddleware draws them), and this
     process forgets its kept cards at once."""
     try:
+        if (path := _version_file()) is not None:
+            _touch(path)
+            return
         try:
             cache.incr(VERSION_KEY)
         except ValueError:  # no version yet, or evicted
@@ -72,7 +119,10 @@ def _version() -> int:
     """The current version. A new one starts from the clock, so that a version evicted from
     the cache never comes back and revives pages stored before an edit."""
     global _last_version_seen
-    version = cache.get_or_set(VERSION_KEY, time.time_ns, timeout=None)
+    if (path := _version_file()) is not None:
+        version = _file_version(path)
+    else:
+        version = cache.get_or_set(VERSION_KEY, time.time_ns, timeout=None)
     if version != _last_version_seen:
         # Staff saved something: this process's copy of the current edition may be the old
         # one (program.querysets.EventManager), and it must not go into the new pages.

@@ -269,3 +269,58 @@ def test_gunicorn_writes_an_access_log_only_when_asked(monkeypatch):
     assert runpy.run_path(str(conf))["accesslog"] is None
     monkeypatch.setenv("GUNICORN_ACCESS_LOG", "-")
     assert runpy.run_path(str(conf))["accesslog"] == "-"
+
+
+def test_a_staff_edit_shows_at_once_in_every_web_process_without_redis(tmp_path):
+    """Two gunicorn workers, each with a cache of its own (ALLOW_LOCAL_CACHE=1, no Redis): an
+    edit saved by a third process (the admin of another worker, a command) shows at once in
+    the pages of both, their stored pages and kept session cards included."""
+    env = {
+        "DJANGO_SECRET_KEY": "k" * 30 + "-production-secret-0123456789-abcdef",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1", "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "EMAIL_URL": "consolemail://", "ALLOW_LOCAL_CACHE": "1", "WEB_CONCURRENCY": "2",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "STATIC_ROOT": str(tmp_path / "static"),
+    }
+    for command in (["migrate", "--noinput"], ["collectstatic", "--noinput"], ["load_demo"]):
+        result = _manage(*command, **env)
+        assert result.returncode == 0, result.stderr
+    port = _free_port()
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    environment.update(env, DJANGO_SETTINGS_MODULE="colloque.settings.production",
+                       PORT=str(port))
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "-c", "colloque/gunicorn.conf.py",
+         "--bind", f"127.0.0.1:{port}", "colloque.wsgi"],
+        cwd=ROOT, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+
+    def pages(count: int) -> set[str]:
+        """The programme page `count` times, each on a new connection (either worker)."""
+        seen = set()
+        for _ in range(count):
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/programme/",
+                                        timeout=5) as answer:
+                seen.add(answer.read().decode())
+        return seen
+
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
+                break
+            except OSError:
+                server.poll()
+                assert server.returncode is None, server.stderr.read().decode()
+                time.sleep(0.1)  # waiting for a process to boot, not for application time
+        assert all("Nouveau titre" not in page for page in pages(30))  # both workers keep it
+        edit = _manage("shell", "-c", (
+            "from program.models import Session\n"
+            "session = Session.objects.order_by('start').first()\n"
+            "session.title_fr = 'Nouveau titre saisi par les organisateurs'\n"
+            "session.save()\n"), **env)
+        assert edit.returncode == 0, edit.stderr
+        assert all("Nouveau titre saisi par les organisateurs" in page for page in pages(30))
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
