@@ -254,7 +254,18 @@ def _wsgi_get(path: str, **environ) -> tuple[str, dict, bytes]:
                "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(b""),
                "wsgi.errors": sys.stderr, "SERVER_PROTOCOL": "HTTP/1.1",
                "REMOTE_ADDR": "127.0.0.1", **environ}
-    body = b"".join(application(environ, start_response))
+    # As Django's test client does: the test's database connection (its transaction) must
+    # not be closed by the handler's request_started/finished housekeeping.
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        body = b"".join(application(environ, start_response))
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
     return answer["status"], answer["headers"], body
 
 
