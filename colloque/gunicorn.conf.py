@@ -10,11 +10,13 @@ bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"
 # Threads rather than sync workers since the public pages are cached (issue 13): a cached
 # page costs well under a millisecond of CPU, so opening a TCP connection per request (sync
 # workers cannot keep one open) and queueing 64 clients behind 2 processes cost more than the
-# page. bench/public_pages.py, /programme/ at 64 clients on 2 cores, 27 November 2026 (pages
-# served by program.cache.PublicPageCacheMiddleware, no access log), workers x threads:
-#   2 x 4: 2,095/s, p99 79 ms, 0.69 ms CPU a page      2 x 1 (sync): 1,289/s, p99 78 ms, 0.75
-#   2 x 2: 1,976/s, p99 78 ms, 0.75                    2 x 8: 1,731/s, p99 95 ms, 0.84
-#   3 x 4: 2,121/s, p99 103 ms, 0.74                   1 x 8: 877/s, p99 214 ms, 1.16
+# page. bench/public_pages.py, /programme/ at 64 clients on 2 cores, 27 November 2026, pages
+# answered from the cache by colloque/wsgi.py, no access log; workers x threads, 8 s runs:
+#   2 x 4: 2,801-3,298/s, p99 44-65 ms, 0.44-0.52 ms CPU a page
+#   2 x 2: 2,798-3,067/s, p99 49-62 ms, 0.47-0.50
+#   3 x 4: 3,273-3,661/s, p99 55-79 ms, 0.41-0.45 (a third process also competes for the
+#          event lock during a registration rush: see above)
+#   2 x 1 (sync workers, a connection per request): 1,546/s, p99 68 ms, 0.55
 # A thread waiting for the event lock or PostgreSQL leaves the core to the others.
 # Slow clients are still the proxy's job (behind a buffering reverse proxy or a PaaS router).
 workers = int(os.environ.get("WEB_CONCURRENCY", len(os.sched_getaffinity(0))))
