@@ -202,8 +202,9 @@ def _digest(value: str) -> str:
 def _counters(request, scope: str, email: str | None) -> list[_Counter]:
     counters = []
     rate = parse_rate(settings.REGISTRATION_RATE_LIMIT)
-    if rate and not _is_uncapped(_address(client_ip(request))):
-        ident = client_network(request) or "unknown"
+    address = client_ip(request)
+    if rate and not _is_uncapped(_address(address)):
+        ident = network(address) or "unknown"
         counters.append(_Counter("network", f"rl:{scope}:n:{_digest(ident)}", *rate))
     rate = parse_rate(settings.REGISTRATION_EMAIL_RATE_LIMIT)
     if rate and email:

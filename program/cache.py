@@ -183,16 +183,30 @@ def _key(meta, version: int) -> str:
     return f"public-page:{version}:{gzip}:{digest}"
 
 
-def stored_page(meta) -> tuple[bytes, dict] | None:
-    """The stored answer (content, headers) to this anonymous GET of a public page, if any.
+_LOOKUP = "colloque.public_page"  # in the request's environ: what _lookup found
 
-    Read by PublicPageCacheMiddleware and, before Django builds its request, by the WSGI
-    application (colloque/wsgi.py): a page served from there costs no more than the cache's
-    two reads."""
-    if (not settings.PUBLIC_PAGE_CACHE_SECONDS or meta.get("REQUEST_METHOD") != "GET"
-            or _is_personal(meta)):
-        return None
-    return cache.get(_key(meta, _version()))
+
+def _lookup(meta) -> tuple[int, str, tuple | None] | None:
+    """(version, key, stored answer or None) for an anonymous GET of a public page; None for
+    any other request. Read once per request: the WSGI application looks first
+    (colloque/wsgi.py), and on a miss PublicPageCacheMiddleware finds the answer in the same
+    environ (request.META) instead of reading the cache again."""
+    if _LOOKUP not in meta:
+        if (not settings.PUBLIC_PAGE_CACHE_SECONDS or meta.get("REQUEST_METHOD") != "GET"
+                or _is_personal(meta)):
+            meta[_LOOKUP] = None
+        else:
+            version = _version()
+            key = _key(meta, version)
+            meta[_LOOKUP] = (version, key, cache.get(key))
+    return meta[_LOOKUP]
+
+
+def stored_page(meta) -> tuple[bytes, dict] | None:
+    """The stored answer (content, headers) to this anonymous GET of a public page, if any:
+    what the WSGI application answers before Django builds its request."""
+    found = _lookup(meta)
+    return found[2] if found else None
 
 
 def _response_can_be_stored(response) -> bool:
@@ -240,16 +254,14 @@ class PublicPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
-        if not seconds or request.method != "GET" or _is_personal(request.META):
-            return self.get_response(request)
         try:
-            version = _version()
-            key = _key(request.META, version)
-            stored = cache.get(key)
+            found = _lookup(request.META)
         except Exception:  # noqa: BLE001 - the cache unreachable: the page is drawn
             logger.warning("public page cache unreachable", exc_info=True)
             return self.get_response(request)
+        if found is None:
+            return self.get_response(request)
+        version, key, stored = found
         if stored is not None:
             content, headers = stored
             return HttpResponse(content, headers=headers)
@@ -257,7 +269,8 @@ class PublicPageCacheMiddleware:
         response = self.get_response(request)
         if _response_can_be_stored(response):
             try:
-                cache.set(key, (response.content, dict(response.headers)), seconds)
+                cache.set(key, (response.content, dict(response.headers)),
+                          settings.PUBLIC_PAGE_CACHE_SECONDS)
             except Exception:  # noqa: BLE001
                 logger.warning("public page cache unreachable", exc_info=True)
         return response

@@ -41,7 +41,8 @@ class Timetable:
 
     @cached_property
     def _session_seats(self) -> dict[int, int | None]:
-        return dict(self.event.sessions.with_seats_left().values_list("pk", "seats_left"))
+        seats = self.event.sessions.with_seats_left().order_by("pk")  # one signature a state
+        return dict(seats.values_list("pk", "seats_left"))
 
     @cached_property
     def signature(self) -> tuple:

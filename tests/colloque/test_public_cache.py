@@ -327,3 +327,20 @@ def test_public_pages_and_staff_edits_go_on_when_the_cache_cannot_be_read(demo_e
     session.save()
     assert "Titre modifié pendant la panne" in Client().get("/programme/").text
     assert "Titre modifié pendant la panne" in _wsgi_get("/programme/")[2].decode()
+
+
+def test_a_page_not_in_the_cache_is_looked_up_once_per_request(demo_event, monkeypatch):
+    """The WSGI application looks first; on a miss the middleware uses what it found."""
+    from django.core.cache import cache
+
+    reads = []
+    get = cache.get
+
+    def counting_get(key, *args, **kwargs):
+        reads.append(key)
+        return get(key, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "get", counting_get)
+    status, _headers, _body = _wsgi_get("/programme/")
+    assert status == "200 OK"
+    assert len([key for key in reads if key.startswith("public-page:")]) == 1
