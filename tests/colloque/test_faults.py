@@ -85,13 +85,43 @@ def production(tmp_path):
 
 @pytest.fixture
 def processes():
-    """Processes started by a test, killed at its end (before the database is flushed)."""
+    """Processes started by a test, killed at its end (before the database is flushed).
+
+    Each runs in a process group of its own, killed whole: gunicorn's workers die with
+    their master. Then any session still open on the test database (a killed process's
+    connection a proxy kept open, a transaction it left) is ended, so that the flush after
+    the test never waits on a lock nobody will release."""
     started = []
     yield started
     for process in started:
         if process.poll() is None:
-            process.kill()
+            try:
+                os.killpg(process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
         process.wait(timeout=10)
+    _end_other_sessions()
+
+
+def _end_other_sessions():
+    """End every other session on this test's database, and wait until they are gone."""
+    query = ("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+             "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+    count = ("SELECT count(*) FROM pg_stat_activity "
+             "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+    with connection.cursor() as cursor:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            cursor.execute(query)
+            cursor.execute(count)
+            if not cursor.fetchone()[0]:
+                return
+            time.sleep(0.2)  # polling the server's sessions
+
+
+def _start(command, env, **kwargs) -> subprocess.Popen:
+    """A process in a group of its own, so that the fixture kills it with its children."""
+    return subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True, **kwargs)
 
 
 def _log():
@@ -100,9 +130,8 @@ def _log():
 
 
 def _worker(env, processes) -> subprocess.Popen:
-    process = subprocess.Popen(
-        [PY, "manage.py", "db_worker", "--no-reload", "--interval", "0.2"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=_log())
+    process = _start([PY, "manage.py", "db_worker", "--no-reload", "--interval", "0.2"],
+                     env, stdout=subprocess.DEVNULL, stderr=_log())
     processes.append(process)
     return process
 
@@ -238,7 +267,10 @@ def test_a_mail_server_refusing_then_hanging_then_back_gets_every_email_once(
 
 
 class Proxy:
-    """A TCP proxy between the processes and PostgreSQL, which the test cuts and restores."""
+    """A TCP proxy between the processes and PostgreSQL, which the test cuts and restores.
+
+    A socket is shut down, not only closed: closing it does not end a `recv` another thread
+    is blocked in, and the server would keep that session (and any lock it holds) open."""
 
     def __init__(self, target_port: int):
         self.target = ("127.0.0.1", target_port)
@@ -251,7 +283,10 @@ class Proxy:
 
     def accept(self):
         while True:
-            client, _ = self.listener.accept()
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return  # closed
             if not self.open:
                 client.close()
                 continue
@@ -267,24 +302,45 @@ class Proxy:
                 sink.sendall(data)
         except OSError:
             pass
-        for sock in (source, sink):
-            try:
-                sock.close()
-            except OSError:
-                pass
+        self._end(source, sink)
+
+    def _end(self, *sockets):
+        for sock in sockets:
+            for end in (lambda s: s.shutdown(socket.SHUT_RDWR), lambda s: s.close()):
+                try:
+                    end(sock)
+                except OSError:
+                    pass
+        with self.lock:
+            self.sockets.difference_update(sockets)
 
     def cut(self):
         self.open = False
         with self.lock:
-            for sock in self.sockets:
-                try:
-                    sock.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
-            self.sockets.clear()
+            sockets = list(self.sockets)
+        self._end(*sockets)
 
     def restore(self):
         self.open = True
+
+    def close(self):
+        self.cut()
+        self.listener.close()
+
+
+@pytest.fixture
+def new_proxy(processes):
+    """A proxy to this test's PostgreSQL, closed after the test (before the processes'
+    leftover sessions are ended)."""
+    proxies = []
+
+    def make() -> Proxy:
+        proxies.append(Proxy(int(connection.settings_dict["PORT"] or 5432)))
+        return proxies[-1]
+
+    yield make
+    for made in proxies:
+        made.close()
 
 
 def _post_registration(port: int, n: int) -> int:
@@ -315,21 +371,19 @@ def _post_registration(port: int, n: int) -> int:
 
 
 def test_a_database_outage_during_a_burst_gives_503_pages_and_everything_resumes(
-        production, processes, tmp_path):
+        production, processes, new_proxy, tmp_path):
     from program.demo import load_demo
     from registrations.models import Registration
 
     load_demo()
-    proxy = Proxy(int(connection.settings_dict["PORT"] or 5432))
+    proxy = new_proxy()
     production["DATABASE_URL"] = _database_url(proxy.port)
     port = int(production["PORT"])
     production["STATIC_ROOT"] = str(tmp_path / "static")
     subprocess.run([PY, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT,
                    env=production, check=True, timeout=120)
-    web = subprocess.Popen(
-        [GUNICORN, "-c", "colloque/gunicorn.conf.py", "--bind", f"127.0.0.1:{port}",
-         "colloque.wsgi"], cwd=ROOT, env=production,
-        stdout=subprocess.DEVNULL, stderr=_log())
+    web = _start([GUNICORN, "-c", "colloque/gunicorn.conf.py", "--bind", f"127.0.0.1:{port}",
+                  "colloque.wsgi"], production, stdout=subprocess.DEVNULL, stderr=_log())
     processes.append(web)
     worker = _worker(production, processes)
 
