@@ -26,6 +26,11 @@ that sets no cookie, carries no message, put no CSRF token in the page and did n
 session. The key holds the scheme, the host and the path with its query (the language is in
 the path, colloque/i18n.py), and whether the browser takes gzip (GZipMiddleware). A host
 that ALLOWED_HOSTS refuses is never stored, so it never finds a page.
+
+The parameters that mailers, social networks and ad networks add to a shared link (`utm_*`,
+`fbclid`, `gclid` …, see `shared_query`) are left out of the key, and out of the page's own
+links: no public page reads them, and Facebook gives every click a `fbclid` of its own, so
+with them in the key every visitor coming from a post would miss the cache.
 """
 
 import functools
@@ -36,6 +41,7 @@ import re
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import unquote_plus
 
 from django.conf import settings
 from django.contrib.messages import get_messages
@@ -162,6 +168,29 @@ def _private(response):
 
 _ACCEPTS_GZIP = re.compile(r"\bgzip\b")  # as django.middleware.gzip decides
 
+# Parameters added to links by mailers, social networks and ad networks to follow a click:
+# no page of this site reads them.
+TRACKING_PARAMETERS = frozenset({
+    "fbclid", "gclid", "gbraid", "wbraid", "dclid", "msclkid", "twclid", "ttclid", "igshid",
+    "li_fat_id", "yclid", "mc_cid", "mc_eid", "_hsenc", "_hsmi", "mkt_tok", "srsltid",
+})
+
+
+def _is_tracking(part: str) -> bool:
+    name = unquote_plus(part.partition("=")[0]).lower()
+    return name in TRACKING_PARAMETERS or name.startswith("utm_")
+
+
+def shared_query(query: str) -> str | None:
+    """`query` (a raw query string) without the parameters that only follow a click
+    (TRACKING_PARAMETERS, `utm_*`), in its own order; None if the query holds a NUL byte,
+    which no page of this site answers (colloque.middleware.MalformedRequestMiddleware)."""
+    if not query:
+        return query
+    if "\x00" in unquote_plus(query):
+        return None
+    return "&".join(part for part in query.split("&") if part and not _is_tracking(part))
+
 
 def _scheme(meta) -> str:
     """request.scheme, from request.META or a WSGI environ (SECURE_PROXY_SSL_HEADER)."""
@@ -177,7 +206,7 @@ def _key(meta, version: int) -> str:
     """The key of a page: from the request as the server gave it (request.META, or the WSGI
     environ before Django reads it), so both find the same page."""
     where = "\n".join((_scheme(meta), meta.get("HTTP_HOST", ""), meta.get("SCRIPT_NAME", ""),
-                       meta.get("PATH_INFO", ""), meta.get("QUERY_STRING", "")))
+                       meta.get("PATH_INFO", ""), shared_query(meta.get("QUERY_STRING", ""))))
     digest = hashlib.sha256(where.encode("utf-8", "surrogateescape")).hexdigest()[:32]
     gzip = "gz" if _ACCEPTS_GZIP.search(meta.get("HTTP_ACCEPT_ENCODING", "")) else "id"
     return f"public-page:{version}:{gzip}:{digest}"
@@ -193,7 +222,7 @@ def _lookup(meta) -> tuple[int, str, tuple | None] | None:
     environ (request.META) instead of reading the cache again."""
     if _LOOKUP not in meta:
         if (not settings.PUBLIC_PAGE_CACHE_SECONDS or meta.get("REQUEST_METHOD") != "GET"
-                or _is_personal(meta)):
+                or _is_personal(meta) or shared_query(meta.get("QUERY_STRING", "")) is None):
             meta[_LOOKUP] = None
         else:
             version = _version()

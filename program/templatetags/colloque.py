@@ -91,9 +91,10 @@ def language_versions(context) -> dict:
     it), `current`, `others` and `default` (the site's first language, for x-default).
 
     A plain link rather than Django's POST form: public pages then need no CSRF token,
-    so they set no cookie and can be cached (issue 13)."""
+    so they set no cookie and can be cached (issue 13). The query string is kept, without
+    the parameters that only follow a click (`program.cache.shared_query`)."""
     request = context["request"]
-    query = request.META.get("QUERY_STRING", "")
+    query = cache.shared_query(request.META.get("QUERY_STRING", "")) or ""
     versions = []
     for code, name in settings.LANGUAGES:
         path = translate_url(request.path, code)

@@ -344,3 +344,36 @@ def test_a_page_not_in_the_cache_is_looked_up_once_per_request(demo_event, monke
     status, _headers, _body = _wsgi_get("/programme/")
     assert status == "200 OK"
     assert len([key for key in reads if key.startswith("public-page:")]) == 1
+
+
+def test_a_link_shared_with_click_parameters_finds_the_page_every_visitor_shares(
+        demo_event, django_requests):
+    """Facebook gives each click its own `fbclid`, a newsletter adds `utm_*`: the visitors
+    who follow such links get the page kept for everybody, and nothing of one visitor's
+    link shows in the page."""
+    first = _wsgi_get("/programme/", QUERY_STRING="fbclid=IwAR0premier&utm_source=lettre")
+    assert first[0] == "200 OK" and len(django_requests) == 1
+    for query in ("", "fbclid=IwAR0second", "utm_medium=email&utm_campaign=invitation",
+                  "UTM_Source=x&gclid=abc&mc_eid=123"):
+        again = _wsgi_get("/programme/", QUERY_STRING=query)
+        assert again == first, query
+    assert len(django_requests) == 1  # none of them reached Django
+    page = first[2].decode()
+    assert "IwAR0premier" not in page and "lettre" not in page
+    assert 'href="/en/programme/"' in page  # the language switch, without the click's trail
+
+
+def test_other_parameters_still_have_a_page_of_their_own(demo_event, django_requests):
+    _wsgi_get("/programme/")
+    _wsgi_get("/programme/", QUERY_STRING="fbclid=x&page=2")
+    assert len(django_requests) == 2
+    for query in ("fbclid=%00", "q=%00&utm_source=x"):
+        status, _headers, _body = _wsgi_get("/programme/", QUERY_STRING=query)
+        assert status.startswith("404"), query  # as MalformedRequestMiddleware answers
+    assert len(django_requests) == 4
+
+
+def test_the_language_switch_keeps_the_forms_parameters_but_not_a_clicks(client, demo_event):
+    workshop = demo_event.sessions.filter(kind=Session.Kind.WORKSHOP).first()
+    response = client.get(f"/inscription/?utm_source=lettre&atelier={workshop.slug}&fbclid=z")
+    assert f'href="/en/inscription/?atelier={workshop.slug}"' in response.text
