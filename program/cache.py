@@ -23,14 +23,15 @@ rendering sixty small templates, so its cost hardly grows with the number of ses
 Nothing personal is cached: requests carrying a session or a messages cookie are not served
 from the cache, and a response is kept only if its view is a public page and it is a plain 200
 that sets no cookie, carries no message, put no CSRF token in the page and did not read the
-session. The key holds the scheme, the host and the path with its query (the language is in
-the path, colloque/i18n.py), and whether the browser takes gzip (GZipMiddleware). A host
-that ALLOWED_HOSTS refuses is never stored, so it never finds a page.
+session. The key holds the scheme, the host and the path (the language is in the path,
+colloque/i18n.py), and whether the browser takes gzip (GZipMiddleware). A host that
+ALLOWED_HOSTS refuses is never stored, so it never finds a page.
 
-The parameters that mailers, social networks and ad networks add to a shared link (`utm_*`,
-`fbclid`, `gclid` …, see `shared_query`) are left out of the key, and out of the page's own
-links: no public page reads them, and Facebook gives every click a `fbclid` of its own, so
-with them in the key every visitor coming from a post would miss the cache.
+The query string is not in the key: no public page reads one, and the page does not repeat it
+(its language switch drops it). A link shared with the parameters mailers and social networks
+add (`utm_*`, the `fbclid` Facebook gives each click) finds the page everybody shares, and
+nobody can make the site draw a page for each made-up `?x=…`, nor fill the cache with them.
+A query holding a NUL byte goes to Django, which answers 404 (MalformedRequestMiddleware).
 """
 
 import functools
@@ -169,7 +170,7 @@ def _private(response):
 _ACCEPTS_GZIP = re.compile(r"\bgzip\b")  # as django.middleware.gzip decides
 
 # Parameters added to links by mailers, social networks and ad networks to follow a click:
-# no page of this site reads them.
+# no page of this site reads them, and no link of its own repeats them.
 TRACKING_PARAMETERS = frozenset({
     "fbclid", "gclid", "gbraid", "wbraid", "dclid", "msclkid", "twclid", "ttclid", "igshid",
     "li_fat_id", "yclid", "mc_cid", "mc_eid", "_hsenc", "_hsmi", "mkt_tok", "srsltid",
@@ -181,15 +182,15 @@ def _is_tracking(part: str) -> bool:
     return name in TRACKING_PARAMETERS or name.startswith("utm_")
 
 
-def shared_query(query: str) -> str | None:
+def without_tracking(query: str) -> str:
     """`query` (a raw query string) without the parameters that only follow a click
-    (TRACKING_PARAMETERS, `utm_*`), in its own order; None if the query holds a NUL byte,
-    which no page of this site answers (colloque.middleware.MalformedRequestMiddleware)."""
-    if not query:
-        return query
-    if "\x00" in unquote_plus(query):
-        return None
+    (TRACKING_PARAMETERS, `utm_*`), the others in their order: what the language switch of a
+    form's page keeps (`?atelier=…`)."""
     return "&".join(part for part in query.split("&") if part and not _is_tracking(part))
+
+
+def _has_nul(query: str) -> bool:
+    return "\x00" in unquote_plus(query)
 
 
 def _scheme(meta) -> str:
@@ -206,7 +207,7 @@ def _key(meta, version: int) -> str:
     """The key of a page: from the request as the server gave it (request.META, or the WSGI
     environ before Django reads it), so both find the same page."""
     where = "\n".join((_scheme(meta), meta.get("HTTP_HOST", ""), meta.get("SCRIPT_NAME", ""),
-                       meta.get("PATH_INFO", ""), shared_query(meta.get("QUERY_STRING", ""))))
+                       meta.get("PATH_INFO", "")))
     digest = hashlib.sha256(where.encode("utf-8", "surrogateescape")).hexdigest()[:32]
     gzip = "gz" if _ACCEPTS_GZIP.search(meta.get("HTTP_ACCEPT_ENCODING", "")) else "id"
     return f"public-page:{version}:{gzip}:{digest}"
@@ -222,7 +223,7 @@ def _lookup(meta) -> tuple[int, str, tuple | None] | None:
     environ (request.META) instead of reading the cache again."""
     if _LOOKUP not in meta:
         if (not settings.PUBLIC_PAGE_CACHE_SECONDS or meta.get("REQUEST_METHOD") != "GET"
-                or _is_personal(meta) or shared_query(meta.get("QUERY_STRING", "")) is None):
+                or _is_personal(meta) or _has_nul(meta.get("QUERY_STRING", ""))):
             meta[_LOOKUP] = None
         else:
             version = _version()
@@ -254,10 +255,14 @@ def _response_can_be_stored(response) -> bool:
 def public_page(view):
     """Mark this view's anonymous GETs as the same for everybody: PublicPageCacheMiddleware
     keeps them a few seconds, and a front proxy may too. A personal answer (a message, a
-    form's CSRF token, a staff login) is marked private instead."""
+    form's CSRF token, a staff login) is marked private instead.
+
+    The page is the same whatever its query string (the cache key leaves it out): such a view
+    never reads request.GET, and its links do not repeat the query (`request.public_page`)."""
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
+        request.public_page = True
         response = view(request, *args, **kwargs)
         seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
         if not seconds or request.method not in ("GET", "HEAD"):

@@ -91,10 +91,12 @@ def language_versions(context) -> dict:
     it), `current`, `others` and `default` (the site's first language, for x-default).
 
     A plain link rather than Django's POST form: public pages then need no CSRF token,
-    so they set no cookie and can be cached (issue 13). The query string is kept, without
-    the parameters that only follow a click (`program.cache.shared_query`)."""
+    so they set no cookie and can be cached (issue 13). A public page's links drop the query
+    string (its cached copy is shared by every query, `program.cache`); other pages keep it
+    (`?atelier=…` on the registration form) without the parameters that only follow a click."""
     request = context["request"]
-    query = cache.shared_query(request.META.get("QUERY_STRING", "")) or ""
+    query = "" if getattr(request, "public_page", False) else cache.without_tracking(
+        request.META.get("QUERY_STRING", ""))
     versions = []
     for code, name in settings.LANGUAGES:
         path = translate_url(request.path, code)

@@ -363,11 +363,17 @@ def test_a_link_shared_with_click_parameters_finds_the_page_every_visitor_shares
     assert 'href="/en/programme/"' in page  # the language switch, without the click's trail
 
 
-def test_other_parameters_still_have_a_page_of_their_own(demo_event, django_requests):
+def test_made_up_queries_neither_draw_the_page_again_nor_fill_the_cache(
+        demo_event, django_requests):
+    first = _wsgi_get("/programme/")
+    for n in range(20):
+        assert _wsgi_get("/programme/", QUERY_STRING=f"x={n}&page={n}") == first
+    assert len(django_requests) == 1
+
+
+def test_a_query_with_a_nul_byte_is_still_a_404(demo_event, django_requests):
     _wsgi_get("/programme/")
-    _wsgi_get("/programme/", QUERY_STRING="fbclid=x&page=2")
-    assert len(django_requests) == 2
-    for query in ("fbclid=%00", "q=%00&utm_source=x"):
+    for query in ("fbclid=%00", "q=%00&utm_source=x", "%00=1"):
         status, _headers, _body = _wsgi_get("/programme/", QUERY_STRING=query)
         assert status.startswith("404"), query  # as MalformedRequestMiddleware answers
     assert len(django_requests) == 4
@@ -377,3 +383,10 @@ def test_the_language_switch_keeps_the_forms_parameters_but_not_a_clicks(client,
     workshop = demo_event.sessions.filter(kind=Session.Kind.WORKSHOP).first()
     response = client.get(f"/inscription/?utm_source=lettre&atelier={workshop.slug}&fbclid=z")
     assert f'href="/en/inscription/?atelier={workshop.slug}"' in response.text
+
+
+def test_a_public_page_drawn_for_a_query_does_not_repeat_it(client, demo_event):
+    """The page kept for everybody never carries what one visitor put in their address."""
+    page = client.get("/programme/?x=%22injected%22&page=2").text
+    assert "injected" not in page and "page=2" not in page
+    assert 'href="/en/programme/"' in page
