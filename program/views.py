@@ -187,10 +187,12 @@ def _private_prefix(name: str, has_token: bool) -> str:
 @require_GET
 @cache_control(public=True, max_age=86400)
 def robots_txt(request):
-    """`/robots.txt`: everything public may be indexed, except the paths above and the admin."""
+    """`/robots.txt`: everything public may be indexed, except the paths above and the admin;
+    the sitemap (program/sitemaps.py) lists the public pages."""
     disallowed = [reverse("admin:index")]
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
             disallowed += [_private_prefix(name, token) for name, token in _PRIVATE_URLS]
-    lines = ["User-agent: *", *(f"Disallow: {path}" for path in dict.fromkeys(disallowed))]
+    lines = ["User-agent: *", *(f"Disallow: {path}" for path in dict.fromkeys(disallowed)),
+             "", f"Sitemap: {settings.SITE_URL}{reverse('sitemap')}"]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -107,6 +107,35 @@ def test_robots_txt_keeps_personal_links_and_staff_pages_out_of_search_engines(c
     assert "Disallow: /" not in rules and "Disallow: /programme/" not in rules
 
 
+def test_robots_txt_names_the_sitemap_at_the_sites_address(client, db, site):
+    rules = client.get("/robots.txt").content.decode().splitlines()
+    assert f"Sitemap: {SITE}/sitemap.xml" in rules
+
+
+def test_the_sitemap_lists_every_public_page_in_both_languages_and_nothing_personal(
+        client, demo_event, site):
+    from xml.etree import ElementTree
+
+    from tests.registrations.factories import RegistrationFactory
+
+    RegistrationFactory(event=demo_event)  # a person's links must not show
+    response = client.get("/sitemap.xml")
+    assert response.status_code == 200 and response["Content-Type"] == "application/xml"
+    assert not response.cookies
+    names = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9",
+             "x": "http://www.w3.org/1999/xhtml"}
+    urls = ElementTree.fromstring(response.content).findall("s:url", names)
+    listed = {url.find("s:loc", names).text: {
+        link.get("hreflang"): link.get("href") for link in url.findall("x:link", names)}
+        for url in urls}
+    expected = _public_paths(demo_event) + ["/inscription/"]
+    assert set(listed) == {SITE + prefix + path for path in expected for prefix in ("", "/en")}
+    for path in expected:
+        assert listed[SITE + "/en" + path] == {
+            "fr": SITE + path, "en": SITE + "/en" + path, "x-default": SITE + path}
+    assert len(urls) == len(listed)  # each address once
+
+
 def _json_ld(response) -> dict:
     blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>',
                         response.content.decode(), re.S)
