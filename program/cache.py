@@ -23,9 +23,10 @@ rendering sixty small templates, so its cost hardly grows with the number of ses
 Nothing personal is cached: requests carrying a session or a messages cookie are not served
 from the cache, and a response is kept only if its view is a public page and it is a plain 200
 that sets no cookie, carries no message, put no CSRF token in the page and did not read the
-session. The key holds the scheme, the host and the path (the language is in the path,
-colloque/i18n.py), and whether the browser takes gzip (GZipMiddleware). A host that
-ALLOWED_HOSTS refuses is never stored, so it never finds a page.
+session. The key holds the scheme, the host (as Django validates it: lower case, without the
+port) and the path (the language is in the path, colloque/i18n.py), and whether the browser
+takes gzip (GZipMiddleware). A host that ALLOWED_HOSTS refuses is never looked up: Django
+answers it 400.
 
 The query string is not in the key: no public page reads one, and the page does not repeat it
 (its language switch drops it). A link shared with the parameters mailers and social networks
@@ -52,6 +53,7 @@ from django.core.cache.backends.locmem import LocMemCache
 from django.db import connection
 from django.http import HttpResponse
 from django.http.cookie import parse_cookie
+from django.http.request import split_domain_port, validate_host
 from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 
@@ -203,10 +205,19 @@ def _scheme(meta) -> str:
     return meta.get("wsgi.url_scheme", "http")
 
 
-def _key(meta, version: int) -> str:
+def _domain(meta) -> str | None:
+    """The host the request names, as Django validates it (lower case, without the port);
+    None if ALLOWED_HOSTS refuses it (Django then answers 400). `Colloque.Example:8443`
+    and `colloque.example` are the same page: nobody can have one page drawn and stored
+    for each spelling or port."""
+    domain, _port = split_domain_port(meta.get("HTTP_HOST") or meta.get("SERVER_NAME", ""))
+    return domain if domain and validate_host(domain, settings.ALLOWED_HOSTS) else None
+
+
+def _key(meta, version: int, domain: str) -> str:
     """The key of a page: from the request as the server gave it (request.META, or the WSGI
     environ before Django reads it), so both find the same page."""
-    where = "\n".join((_scheme(meta), meta.get("HTTP_HOST", ""), meta.get("SCRIPT_NAME", ""),
+    where = "\n".join((_scheme(meta), domain, meta.get("SCRIPT_NAME", ""),
                        meta.get("PATH_INFO", "")))
     digest = hashlib.sha256(where.encode("utf-8", "surrogateescape")).hexdigest()[:32]
     gzip = "gz" if _ACCEPTS_GZIP.search(meta.get("HTTP_ACCEPT_ENCODING", "")) else "id"
@@ -223,11 +234,12 @@ def _lookup(meta) -> tuple[int, str, tuple | None] | None:
     environ (request.META) instead of reading the cache again."""
     if _LOOKUP not in meta:
         if (not settings.PUBLIC_PAGE_CACHE_SECONDS or meta.get("REQUEST_METHOD") != "GET"
-                or _is_personal(meta) or _has_nul(meta.get("QUERY_STRING", ""))):
+                or _is_personal(meta) or _has_nul(meta.get("QUERY_STRING", ""))
+                or (domain := _domain(meta)) is None):
             meta[_LOOKUP] = None
         else:
             version = _version()
-            key = _key(meta, version)
+            key = _key(meta, version, domain)
             meta[_LOOKUP] = (version, key, cache.get(key))
     return meta[_LOOKUP]
 

@@ -196,6 +196,19 @@ def test_a_page_stored_for_one_host_or_scheme_is_not_served_to_another(client, d
     assert client.get("/programme/", HTTP_HOST="forged.example").status_code == 400
 
 
+def test_spellings_and_ports_of_an_allowed_host_share_one_page(demo_event, settings,
+                                                                django_requests):
+    """Nobody can have a page drawn and stored for each way of writing the host."""
+    settings.ALLOWED_HOSTS = ["colloque.example"]
+    first = _wsgi_get("/programme/", HTTP_HOST="colloque.example")
+    for host in ("COLLOQUE.example", "Colloque.Example:8443", "colloque.example:1",
+                 "colloque.example."):
+        assert _wsgi_get("/programme/", HTTP_HOST=host) == first, host
+    assert len(django_requests) == 1
+    status, _headers, _body = _wsgi_get("/programme/", HTTP_HOST="forged.example")
+    assert status.startswith("400") and len(django_requests) == 2
+
+
 def test_requests_with_a_session_cookie_bypass_the_cache(staff_client, demo_event):
     Client().get("/programme/")
     Session.objects.update(title_fr="Vu par les organisateurs")
