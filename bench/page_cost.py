@@ -10,6 +10,10 @@ median time and the queries of:
 - **drawn again**: what production does once a page's few seconds are over: the parts that
   list the sessions are kept (`{% keep %}`, program/cache.py) until a staff edit or a seat
   taken, so only the rest is drawn (here: the stored pages dropped before each request);
+- **after a staff edit**: a session saved before each request (a new version of the pages):
+  the parts that list the sessions are drawn again, each session's own fragments are kept
+  under its stamps (program/cache.py `fragments`), so only the edited session is read and
+  drawn;
 - **from the cache**: the same address again, served by PublicPageCacheMiddleware.
 
 Time in process, without the network or gunicorn (bench/public_pages.py measures those).
@@ -29,7 +33,7 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 RENDERS = int(os.environ.get("BENCH_COST_RENDERS", 40))
 PAGES = ["/", "/programme/", "/intervenants/"]
-MODES = ["drawn whole", "drawn again", "from the cache"]
+MODES = ["drawn whole", "after a staff edit", "drawn again", "from the cache"]
 
 
 def _measure(client, path: str, mode: str) -> tuple[float, int]:
@@ -40,9 +44,15 @@ def _measure(client, path: str, mode: str) -> tuple[float, int]:
 
     settings.PUBLIC_PAGE_CACHE_SECONDS = 0 if mode == "drawn whole" else 5
 
+    from program.models import Session
+
+    edited = Session.objects.order_by("pk").first()
+
     def get():
         if mode == "drawn again":
             cache.clear()  # the stored pages (this process's cache), not the kept parts
+        elif mode == "after a staff edit":
+            edited.save()  # as the admin saves it: a new version, a new stamp
         started = time.perf_counter()
         response = client.get(path)
         assert response.status_code == 200
@@ -53,6 +63,8 @@ def _measure(client, path: str, mode: str) -> tuple[float, int]:
     times = [get() for _ in range(RENDERS)]
     if mode == "drawn again":
         cache.clear()
+    elif mode == "after a staff edit":
+        edited.save()
     with CaptureQueriesContext(connection) as queries:
         client.get(path)
     return statistics.median(times) * 1000, len(queries.captured_queries)

@@ -16,9 +16,13 @@ cache of each process's own (local memory: `make run`, or ALLOW_LOCAL_CACHE=1 wi
 web processes on one machine) the version is a file's modification time instead, which every
 process of the machine reads: an edit saved by one shows in all.
 
-Within a page, each session card is kept too (`card`), in this process's memory and under the
-same version: a page rendered again after its few seconds joins the stored cards instead of
-rendering sixty small templates, so its cost hardly grows with the number of sessions.
+Within a page, the parts that list the sessions are kept too (`card`, `{% keep %}`), in this
+process's memory and under the same version: a page rendered again after its few seconds joins
+the stored parts instead of drawing sixty sessions, so its cost hardly grows with their number.
+When a staff edit makes those parts stale, each session's own fragments (its card, its line of
+the home page, its JSON-LD) are kept across versions (`fragments`), under what they show that
+can change: the session's, its speakers' and their roles' last change, and the seats left. A
+page drawn after an edit draws again only what the edit changed.
 
 Nothing personal is cached: requests carrying a session or a messages cookie are not served
 from the cache, and a response is kept only if its view is a public page and it is a plain 200
@@ -35,12 +39,14 @@ nobody can make the site draw a page for each made-up `?x=…`, nor fill the cac
 A query holding a NUL byte goes to Django, which answers 404 (MalformedRequestMiddleware).
 """
 
+import collections
 import functools
 import hashlib
 import logging
 import os
 import re
 import tempfile
+import threading
 import time
 from pathlib import Path
 from urllib.parse import unquote_plus
@@ -62,6 +68,10 @@ from .querysets import EventManager
 logger = logging.getLogger(__name__)
 
 VERSION_KEY = "public-page:version"
+# Fragments of the public pages, across versions, by (language, name, *key); see fragments().
+_fragments: collections.OrderedDict = collections.OrderedDict()
+_fragments_lock = threading.Lock()
+MAX_FRAGMENTS = 4000
 _last_version_seen = None
 # Session cards of the current version (`_cards_version`), by (language, *key); see card().
 _cards: dict = {}
@@ -343,3 +353,35 @@ def card(request, key: tuple, render) -> str:
     if html is None:
         html = _cards[full_key] = render()
     return html
+
+
+def fragments(request, name: str, keys: list[tuple], draw) -> list:
+    """The fragment `name` for each key, in order: those kept from an earlier page, and
+    `draw(missing)` (a list in the order of `missing`) for the others, then kept.
+
+    A key names everything its fragment shows that can change (for a session: its pk, its
+    stamps from `SessionQuerySet.with_stamps()`, its seats left), so a fragment is kept across
+    versions: a staff edit draws again only the sessions it touched. Kept in this process's
+    memory, at most MAX_FRAGMENTS (the least recently used go first), in the current
+    language. Only while a page goes through PublicPageCacheMiddleware: a staff login, a
+    personal request, or the page cache off draw everything each time.
+    """
+    if getattr(request, "public_page_version", None) is None:
+        return list(draw(keys))
+    language = get_language()
+    with _fragments_lock:
+        found = {key: _fragments.get((language, name, *key)) for key in keys}
+    missing = [key for key, value in found.items() if value is None]
+    if missing:
+        drawn = dict(zip(missing, draw(missing), strict=True))
+        found.update(drawn)
+        with _fragments_lock:
+            for key, value in drawn.items():
+                _fragments[(language, name, *key)] = value
+            while len(_fragments) > MAX_FRAGMENTS:
+                _fragments.popitem(last=False)
+    with _fragments_lock:
+        for key in keys:
+            if (full_key := (language, name, *key)) in _fragments:
+                _fragments.move_to_end(full_key)
+    return [found[key] for key in keys]

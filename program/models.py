@@ -166,6 +166,8 @@ class Speaker(MarkdownFieldsMixin, models.Model):
         _("contenu de démonstration"), default=False,
         help_text=_("Exemple à remplacer : décochez une fois la fiche vérifiée."),
     )
+    # Dates the programme's kept fragments (program/cache.py `fragments`).
+    updated_at = models.DateTimeField(_("mise à jour"), auto_now=True)
 
     rendered_fields = {"bio_html": ("bio", None)}
 
@@ -229,6 +231,8 @@ class Session(MarkdownFieldsMixin, models.Model):
     speakers = models.ManyToManyField(
         Speaker, through="SessionSpeaker", related_name="sessions", verbose_name=_("intervenant·es")
     )
+    # Dates the programme's kept fragments (program/cache.py `fragments`).
+    updated_at = models.DateTimeField(_("mise à jour"), auto_now=True)
 
     objects = SessionQuerySet.as_manager()
     rendered_fields = {"description_html": ("description", None),
@@ -351,6 +355,7 @@ class SessionSpeaker(models.Model):
     order = models.PositiveSmallIntegerField(
         _("ordre"), default=0, help_text=_("Ordre d'affichage : 0 en premier.")
     )
+    updated_at = models.DateTimeField(_("mise à jour"), auto_now=True)
 
     class Meta:
         verbose_name = _("intervention")

@@ -72,6 +72,17 @@ class SessionQuerySet(models.QuerySet):
             )
         )
 
+    def with_stamps(self):
+        """Annotate what dates a session's fragments on the public pages (its card, its line
+        of the home page's summary, its JSON-LD): its own last change (`updated_at`), its
+        speakers' (`speakers_changed`), its speakers' roles and order (`roles_changed`) and
+        how many they are (`roles`, which a removal changes)."""
+        return self.annotate(
+            speakers_changed=models.Max("session_speakers__speaker__updated_at"),
+            roles_changed=models.Max("session_speakers__updated_at"),
+            roles=models.Count("session_speakers"),
+        )
+
     def with_seats_left(self):
         """Annotate `seats_taken` and `seats_left` (None for sessions without a capacity).
 

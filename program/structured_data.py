@@ -115,10 +115,19 @@ def session_json_ld(event: Event, session: Session, *, seats_left: int | None) -
     return data
 
 
-def event_json_ld(event: Event, sessions: list[Session], *, seats_left: int | None) -> dict:
-    """The `Event` with its sessions as `subEvent`s, and as top-level `performer` the person
-    who opens the day. `sessions` (in order) should come with their speakers prefetched
-    (`with_speakers()`), so this runs no query."""
+def session_fragment(event: Event, session: Session) -> tuple[dict, dict | None]:
+    """A session's share of the day's `Event`: its `subEvent`, and its first speaker as a
+    `Person` (None without speakers). The home page keeps it per session and joins them
+    (`event_json_ld`). `session` should come with its speakers prefetched."""
+    roles = session.session_speakers.all()
+    return _session(event, session), (_person(roles[0].speaker) if roles else None)
+
+
+def event_json_ld(event: Event, fragments: list[tuple[dict, dict | None]], *,
+                  seats_left: int | None) -> dict:
+    """The `Event` with its sessions as `subEvent`s (`fragments`: each session's
+    `session_fragment`, in order), and as top-level `performer` the person who opens the day:
+    the first speaker of the first session that has one."""
     data = {
         "@context": "https://schema.org",
         "@type": "Event",
@@ -135,9 +144,9 @@ def event_json_ld(event: Event, sessions: list[Session], *, seats_left: int | No
         "location": _place(event),
         "organizer": _organisers(event),
         "offers": _offer(event, seats_left=seats_left, path=reverse("registrations:register")),
-        "subEvent": [_session(event, session) for session in sessions],
+        "subEvent": [sub_event for sub_event, _opening in fragments],
     }
-    opening = next((s for s in sessions if s.session_speakers.all()), None)
-    if opening:  # who opens the day: the first speaker of the first session
-        data["performer"] = [_person(opening.session_speakers.all()[0].speaker)]
+    opening = next((person for _sub_event, person in fragments if person), None)
+    if opening:
+        data["performer"] = [opening]
     return data

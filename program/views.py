@@ -1,7 +1,10 @@
+import collections
+
 from django.conf import settings
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import translation
 from django.utils.dateformat import format as date_format
@@ -11,13 +14,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
-from . import calendar
+from . import cache, calendar
 from .cache import public_page
 from .markup import as_text
-from .models import Event, Page, SessionSpeaker, Speaker
+from .models import Event, Page, Session, SessionSpeaker, Speaker
 from .seat_counts import event_seats_left
-from .structured_data import event_json_ld, session_json_ld
+from .structured_data import event_json_ld, session_fragment, session_json_ld
 from .templatetags.colloque import inner_quotes
+
+_Slot = collections.namedtuple("_Slot", "start end room")
 
 
 class Timetable:
@@ -25,14 +30,19 @@ class Timetable:
 
     The parts of those pages that list the sessions are kept between renders
     (`{% keep %}`, program/cache.py) under `signature`: the registration window and the
-    seats left, read by one small query. The sessions, their speakers and the JSON-LD are
-    read only when a kept part has to be drawn again (after a staff edit or a seat taken),
-    so a page drawn again costs about the same with 60 sessions as with 9.
+    seats left, read by one small query. When a kept part has to be drawn again (after a staff
+    edit or a seat taken), each session's own fragments (its card, its line of the home
+    page's summary, its JSON-LD) come from `program.cache.fragments`, which keeps them under
+    the session's stamps (`SessionQuerySet.with_stamps`) and its seats left: one query reads
+    the stamps, and only the sessions whose fragments are not kept are read and drawn. So a
+    page drawn again, even after a staff edit, costs about the same with 60 sessions as with 9.
     """
 
-    def __init__(self, event: Event):
+    def __init__(self, event: Event, request=None):
         self.event = event
+        self.request = request
         self.registration_window = event.registration_window()
+        self._loaded: dict[int, Session] = {}
 
     @cached_property
     def seats_left(self) -> int | None:
@@ -48,28 +58,107 @@ class Timetable:
     def signature(self) -> tuple:
         return (self.registration_window, self.seats_left, *self._session_seats.items())
 
+    @property
+    def _keeps_fragments(self) -> bool:
+        """Whether this page keeps session fragments: it goes through the page cache (not a
+        staff login, not with the page cache off)."""
+        return getattr(self.request, "public_page_version", None) is not None
+
     @cached_property
-    def sessions(self) -> list:
+    def _entries(self) -> list[tuple[int, bool, tuple | None, object]]:
+        """(pk, is a workshop, stamps, slot: its `start`, `end` and `room`) of each session,
+        in order: one query, no model. A page that keeps no fragment reads the sessions
+        themselves instead (no stamps needed)."""
+        if not self._keeps_fragments:
+            return [(s.pk, s.is_workshop, None, s) for s in self._all_sessions]
+        rows = self.event.sessions.with_stamps().in_order().values_list(
+            "pk", "kind", "start", "end", "room",
+            "updated_at", "speakers_changed", "roles_changed", "roles")
+        return [(pk, kind == Session.Kind.WORKSHOP, tuple(stamps), _Slot(start, end, room))
+                for pk, kind, start, end, room, *stamps in rows]
+
+    @cached_property
+    def _all_sessions(self) -> list[Session]:
         sessions = list(self.event.sessions.with_speakers().in_order())
-        for session in sessions:  # the same figures as the signature
+        for session in sessions:
             session.seats_left = self._session_seats.get(session.pk)
+            self._loaded[session.pk] = session
         return sessions
 
-    @cached_property
-    def plenaries(self) -> list:
-        return [s for s in self.sessions if not s.is_workshop]
+    def _keys(self, workshops: bool | None = None) -> list[tuple]:
+        return [(pk, stamps, self._session_seats.get(pk)) for pk, is_workshop, stamps, _slot
+                in self._entries if workshops is None or is_workshop == workshops]
+
+    def _sessions(self, keys: list[tuple]) -> list[Session | None]:
+        """The sessions of `keys`, in their order, with their speakers and seats left (None
+        for one deleted since the stamps were read): only those not read yet for this page."""
+        wanted = [key[0] for key in keys]
+        if missing := [pk for pk in wanted if pk not in self._loaded]:
+            for session in self.event.sessions.with_speakers().filter(pk__in=missing):
+                session.seats_left = self._session_seats.get(session.pk)
+                self._loaded[session.pk] = session
+        return [self._loaded.get(pk) for pk in wanted]
+
+    def _first(self, workshops: bool):
+        """When and where the first plenary (or workshop) takes place: `start`, `end`, `room`."""
+        return next((slot for _pk, is_workshop, _stamps, slot in self._entries
+                     if is_workshop == workshops), None)
+
+    def _drawn(self, name: str, template_name: str, workshops: bool) -> list[str]:
+        template = get_template(template_name)
+
+        def draw(keys):
+            return [template.render({"session": s}) if s else "" for s in self._sessions(keys)]
+
+        return cache.fragments(self.request, name, self._keys(workshops), draw)
 
     @cached_property
-    def workshops(self) -> list:
-        return [s for s in self.sessions if s.is_workshop]
+    def plenary_cards(self) -> list[str]:
+        return self._drawn("card", "program/_session_card.html", workshops=False)
+
+    @cached_property
+    def workshop_cards(self) -> list[str]:
+        return self._drawn("card", "program/_session_card.html", workshops=True)
+
+    @cached_property
+    def plenary_lines(self) -> list[str]:
+        return self._drawn("line", "program/_session_line.html", workshops=False)
+
+    @cached_property
+    def workshop_lines(self) -> list[str]:
+        return self._drawn("line", "program/_session_line.html", workshops=True)
+
+    @cached_property
+    def plenary_count(self) -> int:
+        return len(self._keys(workshops=False))
+
+    @cached_property
+    def workshop_count(self) -> int:
+        return len(self._keys(workshops=True))
+
+    @cached_property
+    def first_plenary(self):
+        return self._first(workshops=False)
+
+    @cached_property
+    def first_workshop(self):
+        return self._first(workshops=True)
 
     @cached_property
     def json_ld(self) -> dict:
-        return event_json_ld(self.event, self.sessions, seats_left=self.seats_left)
+        event = self.event
+        keys = [(pk, stamps, event.venue, event.address) for pk, _is_workshop, stamps, _slot
+                in self._entries]  # a session's place names the venue
+
+        def draw(keys):
+            return [session_fragment(event, s) if s else None for s in self._sessions(keys)]
+
+        fragments = cache.fragments(self.request, "json-ld", keys, draw)
+        return event_json_ld(event, [f for f in fragments if f], seats_left=self.seats_left)
 
 
-def _timetable(event: Event) -> dict:
-    timetable = Timetable(event)
+def _timetable(request, event: Event) -> dict:
+    timetable = Timetable(event, request)
     return {
         "event": event,
         "timetable": timetable,
@@ -80,7 +169,8 @@ def _timetable(event: Event) -> dict:
 
 @public_page
 def home(request):
-    return render(request, "program/home.html", _timetable(Event.objects.current_or_404()))
+    return render(request, "program/home.html",
+                  _timetable(request, Event.objects.current_or_404()))
 
 
 def _summary(html: str, words: int = 30) -> str:
@@ -90,7 +180,7 @@ def _summary(html: str, words: int = 30) -> str:
 
 @public_page
 def programme(request):
-    context = _timetable(Event.objects.current_or_404())
+    context = _timetable(request, Event.objects.current_or_404())
     event = context["event"]
     context["meta_description"] = _(
         "Programme du colloque « %(title)s », %(date)s : conférences plénières le matin, "

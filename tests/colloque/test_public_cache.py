@@ -89,6 +89,44 @@ def test_staff_edits_of_a_page_the_event_and_the_press_area_show_at_once(demo_ev
     assert "Jean Dupont, adjoint à la Maire" in anonymous.get("/presse/").text
 
 
+def _programme_card(html: str, session) -> str:
+    start = html.index(f'aria-labelledby="session-{session.pk}"')
+    return html[start:html.index("</article>", start)]
+
+
+@pytest.mark.parametrize("prefix", ["", "/en"])
+def test_edits_of_speakers_and_of_who_speaks_show_at_once_on_the_kept_cards(client, demo_event,
+                                                                           prefix):
+    """A session's card is kept across staff edits under its own stamps: the edit of one of
+    its speakers, a speaker added, removed or made moderator changes them."""
+    from program.models import SessionSpeaker, Speaker
+
+    session = demo_event.sessions.filter(session_speakers__isnull=False).first()
+    role = session.session_speakers.select_related("speaker").first()
+    programme, home = prefix + "/programme/", prefix + "/"
+    assert role.speaker.name in _programme_card(client.get(programme).text, session)
+    client.get(home)
+
+    role.speaker.name = "Nom corrigé par les organisateurs"
+    role.speaker.save()
+    assert "Nom corrigé par les organisateurs" in _programme_card(
+        client.get(programme).text, session)
+    assert '"name": "Nom corrigé par les organisateurs"' in client.get(home).text  # JSON-LD
+
+    role.role = SessionSpeaker.Role.MODERATOR
+    role.save()
+    moderation = "Modération :" if not prefix else "Moderator:"
+    assert moderation in _programme_card(client.get(programme).text, session)
+
+    newcomer = Speaker.objects.create(name="Intervenante ajoutée")
+    SessionSpeaker.objects.create(session=session, speaker=newcomer, order=9)
+    assert "Intervenante ajoutée" in _programme_card(client.get(programme).text, session)
+
+    role.delete()
+    assert "Nom corrigé par les organisateurs" not in client.get(programme).text
+    assert "Nom corrigé par les organisateurs" not in client.get(home).text
+
+
 @pytest.fixture
 def manage_url(demo_event):
     """The private manage link of Awa's confirmed registration."""

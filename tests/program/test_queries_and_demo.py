@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 
 import pytest
 from django.db import connection
@@ -43,16 +44,52 @@ def test_page_queries_do_not_grow_with_sessions_and_speakers(client, demo_event,
 def test_a_page_drawn_again_after_its_few_seconds_reads_only_the_seats(client, demo_event, url,
                                                                          budget, settings):
     """The parts listing the sessions are kept ({% keep %}): once a page's few seconds are
-    over (here: another query string, another page in the cache), drawing it again reads the
-    seats left, not the sessions and their speakers."""
+    over (here: the stored pages dropped), drawing it again reads the seats left, not the
+    sessions and their speakers."""
+    from django.core.cache import cache
+
     settings.CURRENT_EVENT_CACHE_SECONDS = 5  # as in production: the edition is kept too
-    _queries(client, url + "?premiere=1")
-    with_9 = _queries(client, url + "?encore=1")
+    _queries(client, url)
+    cache.clear()  # the stored pages, not the kept parts
+    with_9 = _queries(client, url)
     _add_workshops(demo_event, 51)  # saved like staff do: a new version of the pages
-    _queries(client, url + "?premiere=2")
-    with_60 = _queries(client, url + "?encore=2")
+    _queries(client, url)
+    cache.clear()
+    with_60 = _queries(client, url)
     assert with_60 == with_9
     assert with_60 <= budget
+
+
+def _sessions_read(context) -> list[int]:
+    """How many sessions each query that reads whole sessions asked for."""
+    counts = []
+    for query in context.captured_queries:
+        sql = query["sql"]
+        if sql.startswith('SELECT "program_session"."id", "program_session"."event_id"'):
+            ids = re.search(r'"program_session"\."id" IN \(([^)]*)\)', sql)
+            counts.append(len(ids[1].split(",")) if ids else -1)  # -1: every session
+    return counts
+
+
+@pytest.mark.parametrize("url", ["/", "/programme/", "/en/programme/"])
+def test_after_a_staff_edit_a_page_reads_and_draws_again_only_the_edited_session(
+        client, demo_event, url, settings):
+    """A staff edit makes every kept part stale, but each session's fragments are kept under
+    its own stamps: the page reads the stamps, then only the session that changed."""
+    from django.core.cache import cache
+
+    settings.CURRENT_EVENT_CACHE_SECONDS = 5  # as in production
+    _add_workshops(demo_event, 51)
+    client.get(url)  # every fragment drawn and kept
+    plenary = demo_event.sessions.plenaries().first()
+    plenary.title_fr = plenary.title_en = "Conférence au titre corrigé"
+    plenary.save()
+    cache.clear()
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url)
+    assert "Conférence au titre corrigé" in response.text
+    assert _sessions_read(context) == [1]
+    assert len(context.captured_queries) <= 6
 
 
 def test_session_page_queries_are_a_fixed_few(client, demo_event, settings,
