@@ -1,7 +1,7 @@
 import collections
 
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import Count, Max, Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import get_template
@@ -209,25 +209,62 @@ def session_detail(request, slug):
 @public_page
 def speakers(request):
     event = Event.objects.current_or_404()
-    roles = (
-        SessionSpeaker.objects.filter(session__event=event)
-        .select_related("session")
-        .order_by("session__start", "session__order", "session__pk")
-    )
-    speakers = (
-        Speaker.objects.filter(session_roles__session__event=event)
-        .distinct()
-        .order_by("name")
-        .prefetch_related(Prefetch("session_roles", queryset=roles, to_attr="event_roles"))
-    )
     return render(request, "program/speakers.html", {
         "event": event,
-        "speakers": speakers,
+        "speakers": SpeakerList(event, request),
         "meta_description": _(
             "Les intervenant·es du colloque « %(title)s » : leurs fonctions, leurs "
             "organisations et les séances où ils et elles interviennent."
         ) % {"title": inner_quotes(event.title)},
     })
+
+
+class SpeakerList:
+    """The speakers page's entries, in name order, each drawn from
+    program/_speaker.html. Like the sessions' fragments (`Timetable`), each entry is kept
+    across staff edits (`program.cache.fragments`) under what it shows that can change: the
+    speaker's, their roles' and their sessions' last change, and how many roles they have. One
+    query reads those stamps; only the speakers whose entry is not kept are read and drawn."""
+
+    def __init__(self, event: Event, request=None):
+        self.event = event
+        self.request = request
+
+    def _speakers(self):
+        roles = (
+            SessionSpeaker.objects.filter(session__event=self.event)
+            .select_related("session")
+            .order_by("session__start", "session__order", "session__pk")
+        )
+        return (
+            Speaker.objects.filter(session_roles__session__event=self.event)
+            .distinct()
+            .order_by("name", "pk")
+            .prefetch_related(Prefetch("session_roles", queryset=roles, to_attr="event_roles"))
+        )
+
+    @cached_property
+    def entries(self) -> list[str]:
+        template = get_template("program/_speaker.html")
+        if getattr(self.request, "public_page_version", None) is None:  # nothing is kept
+            return [template.render({"speaker": speaker}) for speaker in self._speakers()]
+        stamps = (
+            Speaker.objects.filter(session_roles__session__event=self.event)
+            .annotate(roles_changed=Max("session_roles__updated_at"),
+                      sessions_changed=Max("session_roles__session__updated_at"),
+                      roles=Count("session_roles"))
+            .order_by("name", "pk")
+            .values_list("pk", "updated_at", "roles_changed", "sessions_changed", "roles")
+        )
+
+        def draw(keys):
+            found = {speaker.pk: speaker
+                     for speaker in self._speakers().filter(pk__in=[key[0] for key in keys])}
+            return [template.render({"speaker": found[key[0]]}) if key[0] in found else ""
+                    for key in keys]
+
+        return cache.fragments(self.request, "speaker",
+                               [(pk, tuple(stamp)) for pk, *stamp in stamps], draw)
 
 
 @public_page

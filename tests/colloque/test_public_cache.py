@@ -127,6 +127,35 @@ def test_edits_of_speakers_and_of_who_speaks_show_at_once_on_the_kept_cards(clie
     assert "Nom corrigé par les organisateurs" not in client.get(home).text
 
 
+def _speaker_entry(html: str, speaker) -> str:
+    start = html.index(f'<li id="{speaker.slug}"')
+    return html[start:html.index("</article>", start)]
+
+
+def test_edits_of_a_session_and_of_who_speaks_show_at_once_on_the_speakers_page(client,
+                                                                              demo_event):
+    """Each speaker's entry is kept across staff edits under its own stamps: an edit of one
+    of their sessions, of their role, or their removal changes them."""
+    from program.models import SessionSpeaker
+
+    role = SessionSpeaker.objects.select_related("speaker", "session").first()
+    speaker, session = role.speaker, role.session
+    assert session.title_fr in _speaker_entry(client.get("/intervenants/").text, speaker)
+
+    session.title_fr = "Séance renommée par les organisateurs"
+    session.save()
+    entry = _speaker_entry(client.get("/intervenants/").text, speaker)
+    assert "Séance renommée par les organisateurs" in entry
+    assert "(modération)" not in entry
+
+    role.role = SessionSpeaker.Role.MODERATOR
+    role.save()
+    assert "(modération)" in _speaker_entry(client.get("/intervenants/").text, speaker)
+
+    speaker.session_roles.all().delete()
+    assert f'<li id="{speaker.slug}"' not in client.get("/intervenants/").text
+
+
 @pytest.fixture
 def manage_url(demo_event):
     """The private manage link of Awa's confirmed registration."""

@@ -92,6 +92,27 @@ def test_after_a_staff_edit_a_page_reads_and_draws_again_only_the_edited_session
     assert len(context.captured_queries) <= 6
 
 
+def test_after_a_staff_edit_the_speakers_page_reads_only_the_edited_speaker(
+        client, demo_event, settings):
+    from django.core.cache import cache
+
+    settings.CURRENT_EVENT_CACHE_SECONDS = 5  # as in production
+    _add_workshops(demo_event, 51)
+    client.get("/intervenants/")  # every entry drawn and kept
+    speaker = Speaker.objects.order_by("pk").first()
+    speaker.organisation = "Organisation corrigée"
+    speaker.save()
+    cache.clear()
+    with CaptureQueriesContext(connection) as context:
+        response = client.get("/intervenants/")
+    assert "Organisation corrigée" in response.text
+    speakers_read = [query["sql"] for query in context.captured_queries
+                     if query["sql"].startswith('SELECT DISTINCT "program_speaker"."id"')]
+    assert len(speakers_read) == 1 and f'"program_speaker"."id" IN ({speaker.pk})' in \
+        speakers_read[0]
+    assert len(context.captured_queries) <= 5
+
+
 def test_session_page_queries_are_a_fixed_few(client, demo_event, settings,
                                               django_assert_max_num_queries):
     settings.PUBLIC_PAGE_CACHE_SECONDS = 0
