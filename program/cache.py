@@ -385,3 +385,13 @@ def fragments(request, name: str, keys: list[tuple], draw) -> list:
             if (full_key := (language, name, *key)) in _fragments:
                 _fragments.move_to_end(full_key)
     return [found[key] for key in keys]
+
+
+def forget_kept() -> None:
+    """Forget every part and fragment this process keeps (tests start from nothing; in
+    production a deploy restarts the processes)."""
+    global _cards_version
+    with _fragments_lock:
+        _fragments.clear()
+    _cards.clear()
+    _cards_version = None

@@ -10,8 +10,12 @@ from program.demo import load_demo
 
 @pytest.fixture(autouse=True)
 def _isolation(settings):
-    """Each test starts in French with an empty cache (rate limits, sessions)."""
+    """Each test starts in French with an empty cache (rate limits, sessions) and no kept
+    part of the public pages (time_machine may give two tests the same instants)."""
+    from program.cache import forget_kept
+
     cache.clear()
+    forget_kept()
     translation.activate("fr")
     yield
     translation.deactivate()
