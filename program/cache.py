@@ -16,8 +16,8 @@ cache of each process's own (local memory: `make run`, or ALLOW_LOCAL_CACHE=1 wi
 web processes on one machine) the version is a file's modification time instead, which every
 process of the machine reads: an edit saved by one shows in all.
 
-Within a page, the parts that list the sessions are kept too (`card`, `{% keep %}`), in this
-process's memory and under the same version: a page rendered again after its few seconds joins
+Within a page, the parts that list the sessions are kept too (`kept_part`, `{% keep %}`), in
+this process's memory and under the same version: a page rendered again after its few seconds joins
 the stored parts instead of drawing sixty sessions, so its cost hardly grows with their number.
 When a staff edit makes those parts stale, each session's own fragments (its card, its line of
 the home page, its JSON-LD) are kept across versions (`fragments`), under what they show that
@@ -73,10 +73,9 @@ _fragments: collections.OrderedDict = collections.OrderedDict()
 _fragments_lock = threading.Lock()
 MAX_FRAGMENTS = 4000
 _last_version_seen = None
-# Session cards of the current version (`_cards_version`), by (language, *key); see card().
-_cards: dict = {}
-_cards_version = None
-MAX_CARDS = 2000
+# The parts of the public pages ({% keep %}): the latest of each, by (language, name); see
+# kept_part().
+_parts: dict = {}
 
 
 def _version_file() -> Path | None:
@@ -120,7 +119,7 @@ def bump_version(**kwargs) -> None:
 
     With the cache unreachable the staff's save goes through all the same: the pages are
     not read from the cache either meanwhile (PublicPageCacheMiddleware draws them), and this
-    process forgets its kept cards at once."""
+    process forgets its kept parts at once."""
     try:
         if (path := _version_file()) is not None:
             _touch(path)
@@ -130,7 +129,7 @@ def bump_version(**kwargs) -> None:
         except ValueError:  # no version yet, or evicted
             cache.set(VERSION_KEY, time.time_ns(), timeout=None)
     except Exception:  # noqa: BLE001 - Redis down: the edit must not be lost for it
-        _cards.clear()
+        _parts.clear()
         logger.error("public page cache unreachable: pages not marked stale", exc_info=True)
 
 
@@ -332,26 +331,26 @@ class PublicPageCacheMiddleware:
         return response
 
 
-def card(request, key: tuple, render) -> str:
-    """The HTML `render()` gives for `key` (what the card shows that can change between two
-    staff edits, e.g. the seats left), kept for the current version of the public pages.
+def keeps_parts(request) -> bool:
+    """Whether this request's page keeps parts and fragments between renders: it goes
+    through PublicPageCacheMiddleware (which knows the version). A staff login, a personal
+    request, or the page cache off draw everything each time."""
+    return getattr(request, "public_page_version", None) is not None
 
-    Only while a page goes through PublicPageCacheMiddleware (it knows the version):
-    elsewhere, or with the page cache off, the card is rendered each time. The cards of an
-    older version are dropped as soon as a newer one is seen, and the store never holds more
-    than MAX_CARDS.
-    """
-    global _cards_version
-    version = getattr(request, "public_page_version", None)
-    if version is None:
+
+def kept_part(request, name: str, values: tuple, render) -> str:
+    """The HTML `render()` gives for the part `name` of a page ({% keep %}), kept while the
+    version of the public pages and `values` (what the part shows that can change between two
+    staff edits, e.g. the seats left) stay the same. Only the latest of each part is kept, in
+    this process's memory and per language: a seat taken replaces it, it does not pile up."""
+    if not keeps_parts(request):
         return render()
-    if version != _cards_version or len(_cards) >= MAX_CARDS:
-        _cards.clear()
-        _cards_version = version
-    full_key = (get_language(), *key)
-    html = _cards.get(full_key)
-    if html is None:
-        html = _cards[full_key] = render()
+    slot, state = (get_language(), name), (request.public_page_version, values)
+    found = _parts.get(slot)
+    if found is not None and found[0] == state:
+        return found[1]
+    html = render()
+    _parts[slot] = (state, html)
     return html
 
 
@@ -363,10 +362,9 @@ def fragments(request, name: str, keys: list[tuple], draw) -> list:
     stamps from `SessionQuerySet.with_stamps()`, its seats left), so a fragment is kept across
     versions: a staff edit draws again only the sessions it touched. Kept in this process's
     memory, at most MAX_FRAGMENTS (the least recently used go first), in the current
-    language. Only while a page goes through PublicPageCacheMiddleware: a staff login, a
-    personal request, or the page cache off draw everything each time.
+    language. Only when the page `keeps_parts`; otherwise everything is drawn.
     """
-    if getattr(request, "public_page_version", None) is None:
+    if not keeps_parts(request):
         return list(draw(keys))
     language = get_language()
     with _fragments_lock:
@@ -390,8 +388,6 @@ def fragments(request, name: str, keys: list[tuple], draw) -> list:
 def forget_kept() -> None:
     """Forget every part and fragment this process keeps (tests start from nothing; in
     production a deploy restarts the processes)."""
-    global _cards_version
     with _fragments_lock:
         _fragments.clear()
-    _cards.clear()
-    _cards_version = None
+    _parts.clear()

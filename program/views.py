@@ -43,6 +43,8 @@ class Timetable:
         self.request = request
         self.registration_window = event.registration_window()
         self._loaded: dict[int, Session] = {}
+        self.plenaries = _Kind(self, workshops=False)
+        self.workshops = _Kind(self, workshops=True)
 
     @cached_property
     def seats_left(self) -> int | None:
@@ -58,18 +60,12 @@ class Timetable:
     def signature(self) -> tuple:
         return (self.registration_window, self.seats_left, *self._session_seats.items())
 
-    @property
-    def _keeps_fragments(self) -> bool:
-        """Whether this page keeps session fragments: it goes through the page cache (not a
-        staff login, not with the page cache off)."""
-        return getattr(self.request, "public_page_version", None) is not None
-
     @cached_property
     def _entries(self) -> list[tuple[int, bool, tuple | None, object]]:
         """(pk, is a workshop, stamps, slot: its `start`, `end` and `room`) of each session,
         in order: one query, no model. A page that keeps no fragment reads the sessions
         themselves instead (no stamps needed)."""
-        if not self._keeps_fragments:
+        if not cache.keeps_parts(self.request):
             return [(s.pk, s.is_workshop, None, s) for s in self._all_sessions]
         rows = self.event.sessions.with_stamps().in_order().values_list(
             "pk", "kind", "start", "end", "room",
@@ -100,7 +96,6 @@ class Timetable:
         return [self._loaded.get(pk) for pk in wanted]
 
     def _first(self, workshops: bool):
-        """When and where the first plenary (or workshop) takes place: `start`, `end`, `room`."""
         return next((slot for _pk, is_workshop, _stamps, slot in self._entries
                      if is_workshop == workshops), None)
 
@@ -113,38 +108,6 @@ class Timetable:
         return cache.fragments(self.request, name, self._keys(workshops), draw)
 
     @cached_property
-    def plenary_cards(self) -> list[str]:
-        return self._drawn("card", "program/_session_card.html", workshops=False)
-
-    @cached_property
-    def workshop_cards(self) -> list[str]:
-        return self._drawn("card", "program/_session_card.html", workshops=True)
-
-    @cached_property
-    def plenary_lines(self) -> list[str]:
-        return self._drawn("line", "program/_session_line.html", workshops=False)
-
-    @cached_property
-    def workshop_lines(self) -> list[str]:
-        return self._drawn("line", "program/_session_line.html", workshops=True)
-
-    @cached_property
-    def plenary_count(self) -> int:
-        return len(self._keys(workshops=False))
-
-    @cached_property
-    def workshop_count(self) -> int:
-        return len(self._keys(workshops=True))
-
-    @cached_property
-    def first_plenary(self):
-        return self._first(workshops=False)
-
-    @cached_property
-    def first_workshop(self):
-        return self._first(workshops=True)
-
-    @cached_property
     def json_ld(self) -> dict:
         event = self.event
         keys = [(pk, stamps, event.venue, event.address) for pk, _is_workshop, stamps, _slot
@@ -155,6 +118,31 @@ class Timetable:
 
         fragments = cache.fragments(self.request, "json-ld", keys, draw)
         return event_json_ld(event, [f for f in fragments if f], seats_left=self.seats_left)
+
+
+class _Kind:
+    """The plenaries, or the workshops, of a `Timetable`, as the templates show them: their
+    programme `cards`, their `lines` in the home page's summary, their `count`, and when and
+    where the `first` takes place (`start`, `end`, `room`)."""
+
+    def __init__(self, timetable: Timetable, *, workshops: bool):
+        self.timetable, self.is_workshop = timetable, workshops
+
+    @cached_property
+    def cards(self) -> list[str]:
+        return self.timetable._drawn("card", "program/_session_card.html", self.is_workshop)
+
+    @cached_property
+    def lines(self) -> list[str]:
+        return self.timetable._drawn("line", "program/_session_line.html", self.is_workshop)
+
+    @cached_property
+    def count(self) -> int:
+        return len(self.timetable._keys(self.is_workshop))
+
+    @cached_property
+    def first(self):
+        return self.timetable._first(self.is_workshop)
 
 
 def _timetable(request, event: Event) -> dict:
@@ -246,7 +234,7 @@ class SpeakerList:
     @cached_property
     def entries(self) -> list[str]:
         template = get_template("program/_speaker.html")
-        if getattr(self.request, "public_page_version", None) is None:  # nothing is kept
+        if not cache.keeps_parts(self.request):
             return [template.render({"speaker": speaker}) for speaker in self._speakers()]
         stamps = (
             Speaker.objects.filter(session_roles__session__event=self.event)

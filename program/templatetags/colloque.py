@@ -122,15 +122,16 @@ class KeepNode(template.Node):
         self.nodelist, self.key = nodelist, key
 
     def render(self, context):
-        key = ("keep", *(value.resolve(context) for value in self.key))
-        return cache.card(context.get("request"), key, lambda: self.nodelist.render(context))
+        name, *values = (value.resolve(context) for value in self.key)
+        return cache.kept_part(context.get("request"), name, tuple(values),
+                               lambda: self.nodelist.render(context))
 
 
 @register.tag
 def keep(parser, token):
     """`{% keep "name" value … %}…{% endkeep %}`: the part of a public page drawn between the
-    tags, kept between renders like a session card (`program.cache.card`): for the current
-    version of the public pages (any staff edit draws it again), the language and the values
+    tags, kept between renders (`program.cache.kept_part`): for the current version of the
+    public pages (any staff edit draws it again), the language and the values
     given (e.g. the seats left), which must name everything the part shows that can change
     without a staff edit. Whatever the part reads is read only when it is drawn; the sessions
     it lists come as fragments kept across edits (`program.views.Timetable`)."""

@@ -302,8 +302,8 @@ def _card(page: str, session) -> str:
 
 
 def test_a_seat_taken_shows_on_the_programme_once_its_few_seconds_are_over(client, demo_event):
-    """Session cards are kept between renders (program.cache.card): the seats left are part
-    of what identifies a card, so the page rendered again after its few seconds is true."""
+    """Session cards are kept between renders (program.cache.fragments): the seats left are
+    part of what identifies a card, so the page rendered again after its few seconds is true."""
     workshop = demo_event.sessions.filter(kind=Session.Kind.WORKSHOP).first()
     seats = workshop.capacity
     with time_machine.travel("2026-12-01 10:00:00 +0100", tick=False) as traveller:
@@ -470,3 +470,20 @@ def test_a_public_page_drawn_for_a_query_does_not_repeat_it(client, demo_event):
     page = client.get("/programme/?x=%22injected%22&page=2").text
     assert "injected" not in page and "page=2" not in page
     assert 'href="/en/programme/"' in page
+
+
+def test_a_kept_part_is_replaced_by_a_seat_taken_not_piled_up(client, demo_event):
+    """Only the latest state of each part is kept in the process: a rush of registrations
+    (a new seat count every few seconds) does not grow its memory."""
+    from program import cache as page_cache
+
+    workshop = demo_event.sessions.filter(kind=Session.Kind.WORKSHOP).first()
+    with time_machine.travel("2026-12-01 10:00:00 +0100", tick=False) as traveller:
+        client.get("/programme/")
+        parts = len(page_cache._parts)
+        for taken in range(1, 6):
+            RegistrationFactory(event=demo_event, workshop=workshop)
+            traveller.shift(6)
+            card = _card(client.get("/programme/").text, workshop)
+            assert f"{workshop.capacity - taken} places restantes" in card
+        assert len(page_cache._parts) == parts
